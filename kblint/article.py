@@ -1,0 +1,136 @@
+"""An article, read and parsed exactly once: text, frontmatter, MDX layer and Markdown layer.
+
+Positions: the text is decoded from UTF-8, a leading BOM is dropped and CRLF/CR line ends become
+LF. Neither changes line numbers or the column of any character (a CR only ever sits at the end
+of a line), so offsets into `Article.text` convert to file line/column with `Article.position`.
+The original BOM and line-end style are remembered so fixes can write them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kblint import frontmatter, markdown, mdx
+from kblint.model import LineIndex, Position, Problem
+
+BOM = "\ufeff"
+
+
+@dataclass(slots=True)
+class Article:
+    """One parsed article. `rel_path` is relative to the content root, with `/` separators."""
+
+    path: Path
+    rel_path: str
+    text: str
+    frontmatter: dict[str, Any]
+    body_start: int
+    frontmatter_lines: tuple[int, int] | None  # 0-based lines of the two `---` delimiters
+    mdx_layer: mdx.MdxLayer
+    md_layer: markdown.MarkdownLayer
+    masked: str
+    index: LineIndex
+    is_mdx: bool
+    had_bom: bool = False
+    crlf: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = True
+
+    def position(self, offset: int) -> Position:
+        return self.index.position(offset)
+
+    @property
+    def body(self) -> str:
+        """The file minus its frontmatter (what spec §9 calls the body)."""
+        return self.text[self.body_start :]
+
+    def code_line_ranges(self) -> list[tuple[int, int]]:
+        """0-based inclusive line ranges of fenced and indented code blocks."""
+        ranges = [(f.first_line, f.last_line) for f in self.mdx_layer.fences]
+        return sorted(ranges + self.md_layer.indented_code)
+
+
+def decode(data: bytes) -> tuple[str, bool, bool]:
+    """Bytes → normalised text, had-BOM, was-CRLF. Raises UnicodeDecodeError / ValueError."""
+    if b"\x00" in data[:8192]:
+        raise ValueError("looks like a binary file (contains NUL bytes)")
+    text = data.decode("utf-8")
+    had_bom = text.startswith(BOM)
+    if had_bom:
+        text = text[1:]
+    crlf = "\r\n" in text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, had_bom, crlf
+
+
+def parse_text(path: Path, rel_path: str, text: str) -> Article:
+    """Parse normalised text (see :func:`decode`)."""
+    block, problems = frontmatter.split(text)
+    body_start = block.body_start if block else 0
+    # Markdown must not see the frontmatter; blank it so line numbers stay file line numbers.
+    work = text if block is None else _blank_lines(text, body_start)
+    is_mdx = path.suffix.lower() == ".mdx"
+    layer = mdx.scan(work, body_start, is_mdx)
+    masked = mdx.mask(work, layer)
+    index = LineIndex(text)
+    md_layer = markdown.parse(masked, index, is_mdx)
+    _drop_jsx_in_indented_code(layer, md_layer, index)
+    return Article(
+        path=path,
+        rel_path=rel_path,
+        text=text,
+        frontmatter=block.data if block else {},
+        body_start=body_start,
+        frontmatter_lines=(block.open_line, block.close_line) if block else None,
+        mdx_layer=layer,
+        md_layer=md_layer,
+        masked=masked,
+        index=index,
+        is_mdx=is_mdx,
+        problems=problems + layer.problems,
+    )
+
+
+def read_article(path: Path, rel_path: str) -> Article:
+    """Read and parse a file; an unreadable file becomes an Article with one problem."""
+    try:
+        text, had_bom, crlf = decode(path.read_bytes())
+    except UnicodeDecodeError as error:
+        return unreadable(path, rel_path, f"file is not valid UTF-8 (byte {error.start})")
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return unreadable(path, rel_path, f"cannot read file: {reason}")
+    article = parse_text(path, rel_path, text)
+    article.had_bom, article.crlf = had_bom, crlf
+    return article
+
+
+def unreadable(path: Path, rel_path: str, reason: str) -> Article:
+    empty = parse_text(path, rel_path, "")
+    empty.problems = [Problem("file-unreadable", 0, reason)]
+    empty.readable = False
+    return empty
+
+
+def _blank_lines(text: str, end: int) -> str:
+    head = "".join("\n" if char == "\n" else " " for char in text[:end])
+    return head + text[end:]
+
+
+def _drop_jsx_in_indented_code(
+    layer: mdx.MdxLayer, md_layer: markdown.MarkdownLayer, index: LineIndex
+) -> None:
+    """In plain Markdown, tags inside an indented code block are code, not elements."""
+    if not md_layer.indented_code:
+        return
+
+    def in_code(offset: int) -> bool:
+        line = index.line_of(offset)
+        return any(first <= line <= last for first, last in md_layer.indented_code)
+
+    layer.elements = [e for e in layer.elements if not in_code(e.start)]
+    layer.comments = [c for c in layer.comments if not in_code(c.start)]
+    layer.problems = [p for p in layer.problems if not in_code(p.offset)]

@@ -1,0 +1,147 @@
+"""The command line. Thin: parse options, open the workspace, run the engine, report, exit.
+
+Exit codes: 0 clean, 1 error findings, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from kblint import __version__
+from kblint.config import Config
+from kblint.engine import RunReport, run
+from kblint.model import Severity
+from kblint.report import console as console_report
+from kblint.report import records as records_report
+from kblint.workspace import UsageError, open_workspace, select_targets
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="kblint",
+    help=(
+        "Content-quality linter for MDX/Markdown knowledge bases.\n\n"
+        "Exit codes: 0 no error findings; 1 error findings; 2 usage, configuration or internal error."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Articles or folders. Default: the content root (content/docs below the working "
+        "directory when it exists, else the working directory).",
+        show_default=False,
+    ),
+]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Plain output (also: NO_COLOR=1).")]
+NowOpt = Annotated[
+    str | None,
+    typer.Option("--now", help="Date-time used as 'now' (ISO 8601), for reproducible scores."),
+]
+
+
+class RecordFormat(str, Enum):
+    json = "json"
+    yaml = "yaml"
+    table = "table"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kblint {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Content-quality linter for MDX/Markdown knowledge bases."""
+
+
+def parse_now(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(tz=UTC)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise UsageError(f"--now: {value!r} is not an ISO 8601 date or date-time") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _run(paths: list[Path] | None, now: str | None) -> RunReport:
+    given = list(paths or [])
+    start = given[0] if given else Path.cwd()
+    workspace = open_workspace(start, Config())
+    targets = select_targets(workspace, given)
+    return run(workspace, targets, parse_now(now))
+
+
+@app.command()
+def check(paths: PathsArg = None, no_color: NoColorOpt = False, now: NowOpt = None) -> None:
+    """Lint articles: coverage per article, hallucination risk, findings, and a summary."""
+    console = console_report.make_console(no_color)
+    report = _guarded(lambda: _run(paths, now))
+    console_report.render(report, console)
+    raise typer.Exit(EXIT_FINDINGS if report.count(Severity.ERROR) else EXIT_CLEAN)
+
+
+@app.command()
+def record(
+    paths: PathsArg = None,
+    output_format: Annotated[
+        RecordFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RecordFormat.json,
+    now: NowOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Print page records (one per article, in walk order) with the seed's keys and nesting."""
+    report = _guarded(lambda: _run(paths, now))
+    records = [a.record.to_json() for a in report.articles if a.record is not None]
+    if output_format is RecordFormat.json:
+        sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+    elif output_format is RecordFormat.yaml:
+        sys.stdout.write(yaml.safe_dump(records, sort_keys=False, allow_unicode=True))
+    else:
+        records_report.render_table(report, console_report.make_console(no_color))
+    for article in report.articles:
+        for finding in article.findings:
+            if finding.severity is Severity.ERROR:
+                typer.echo(f"{finding.path}:{finding.line}:{finding.column} {finding.rule} {finding.message}", err=True)
+    raise typer.Exit(EXIT_CLEAN)
+
+
+def _guarded(action: typer.models.CommandFunctionType) -> RunReport:  # type: ignore[name-defined]
+    try:
+        result: RunReport = action()
+    except UsageError as error:
+        typer.echo(f"kblint: {error}", err=True)
+        raise typer.Exit(EXIT_ERROR) from error
+    return result
+
+
+def main() -> None:
+    """Console-script entry point: never let a traceback reach the user."""
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(EXIT_ERROR)
+    except SystemExit:
+        raise
+    except Exception as error:  # noqa: BLE001 - last line of defence, reported plainly
+        typer.echo(f"kblint: internal error: {type(error).__name__}: {error}", err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,208 @@
+"""The Markdown layer: markdown-it-py (tables, footnotes) over the MDX-masked text.
+
+markdown-it-py gives block tokens line maps but no columns for inline tokens, so the link and
+image rules are wrapped to record where each link starts and ends inside its inline token's
+source; `_InlineMapper` then turns those into offsets of the article text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline, image, link
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from kblint.mdx import PLACEHOLDER
+from kblint.model import LineIndex
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A Markdown link or image (autolinks and bare URLs are not links here).
+
+    `text` is the raw label source between the brackets; offsets are into the article text."""
+
+    text: str
+    target: str
+    start: int
+    end: int
+    image: bool
+    in_footnote: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    line: int  # 0-based
+    atx: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    header_line: int  # 0-based
+    last_line: int  # 0-based, inclusive
+    piped: bool  # the delimiter row starts and ends with `|`
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteDefinition:
+    label: str
+    first_line: int  # 0-based
+    last_line: int  # 0-based, inclusive
+
+
+@dataclass(slots=True)
+class MarkdownLayer:
+    links: list[Link]
+    headings: list[Heading]
+    tables: list[Table]
+    indented_code: list[tuple[int, int]]  # 0-based inclusive line ranges
+    footnote_definitions: list[FootnoteDefinition]
+
+
+def _tracked(rule: InlineRule) -> InlineRule:
+    """Wrap an inline rule so the token it opens remembers its source span."""
+
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        start, first_token = state.pos, len(state.tokens)
+        matched = rule(state, silent)
+        if not matched or silent:
+            return matched
+        # Pending text is flushed into a text token first, so look for the token we opened.
+        for token in state.tokens[first_token:]:
+            if token.type not in ("link_open", "image"):
+                continue
+            bracket = start + 1 if token.type == "image" else start
+            label_end = state.md.helpers.parseLinkLabel(state, bracket, True)
+            token.meta = {**(token.meta or {}), "span": (start, state.pos, label_end)}
+            break
+        return matched
+
+    return wrapped
+
+
+@cache
+def parser(mdx: bool) -> MarkdownIt:
+    """One configured parser per dialect. MDX has no indented code blocks, Markdown does."""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+    md.inline.ruler.at("link", _tracked(link))
+    md.inline.ruler.at("image", _tracked(image))
+    # Keep footnote definitions where they stand, with their line maps (the tail rule moves them
+    # to the end of the stream for rendering, which we never do).
+    md.core.ruler.disable("footnote_tail")
+    if mdx:
+        md.disable("code")
+    return md
+
+
+def parse(masked: str, index: LineIndex, mdx: bool) -> MarkdownLayer:
+    """Parse the masked article text and extract what the page record needs."""
+    tokens = parser(mdx).parse(masked, {})
+    layer = MarkdownLayer([], [], [], [], [])
+    mapper = _InlineMapper(masked, index)
+    footnote_depth = 0
+    for position, token in enumerate(tokens):
+        kind = token.type
+        if kind == "footnote_reference_open":
+            footnote_depth += 1
+            _add_footnote(layer, token)
+        elif kind == "footnote_reference_close":
+            footnote_depth -= 1
+        elif kind == "inline" and token.map:
+            layer.links.extend(mapper.links(token, footnote_depth > 0))
+        elif kind == "heading_open" and token.map:
+            _add_heading(layer, token, tokens[position + 1])
+        elif kind == "table_open" and token.map:
+            _add_table(layer, token, masked, index)
+        elif kind == "code_block" and token.map:
+            layer.indented_code.append((token.map[0], token.map[1] - 1))
+    return layer
+
+
+def _add_footnote(layer: MarkdownLayer, token: Token) -> None:
+    first, end = token.map or (0, 1)
+    label = str((token.meta or {}).get("label", ""))
+    layer.footnote_definitions.append(FootnoteDefinition(label, first, max(first, end - 1)))
+
+
+def _add_heading(layer: MarkdownLayer, token: Token, inline: Token) -> None:
+    text = inline.content.replace(PLACEHOLDER, "").strip()
+    atx = token.markup.startswith("#")
+    layer.headings.append(Heading(int(token.tag[1]), text, (token.map or (0, 0))[0], atx))
+
+
+def _add_table(layer: MarkdownLayer, token: Token, masked: str, index: LineIndex) -> None:
+    first, end = token.map or (0, 0)
+    delimiter = masked[index.line_start(first + 1) : index.line_end(first + 1)].strip()
+    piped = delimiter.startswith("|") and delimiter.endswith("|")
+    layer.tables.append(Table(first, end - 1, piped))
+
+
+class _InlineMapper:
+    """Maps offsets inside an inline token's content to offsets of the article text.
+
+    markdown-it builds inline content from source lines minus a prefix (indentation, `> `, list
+    markers, table cell borders), so each content line is found in its source line, searching
+    left to right from where the previous token on that line ended (table cells share a line).
+    """
+
+    def __init__(self, masked: str, index: LineIndex) -> None:
+        self.masked = masked
+        self.index = index
+        self.cursor: dict[int, int] = {}
+
+    def links(self, token: Token, in_footnote: bool) -> Iterator[Link]:
+        starts = self._line_offsets(token)
+        content = token.content
+        for child in _walk(token.children or []):
+            span = (child.meta or {}).get("span")
+            if span is None or child.type not in ("link_open", "image"):
+                continue
+            start, end, label_end = span
+            target = str(child.attrGet("href") or child.attrGet("src") or "")
+            image = child.type == "image"
+            text = content[start + (2 if image else 1) : max(label_end, start)]
+            yield Link(
+                text=text,
+                target=target,
+                start=self._to_file(starts, content, start),
+                end=self._to_file(starts, content, end),
+                image=image,
+                in_footnote=in_footnote,
+            )
+
+    def _line_offsets(self, token: Token) -> list[int]:
+        first = (token.map or (0, 0))[0]
+        offsets = []
+        for number, line in enumerate(token.content.split("\n")):
+            line0 = first + number
+            line_start = self.index.line_start(line0)
+            source = self.masked[line_start : self.index.line_end(line0)]
+            found = source.find(line, self.cursor.get(line0, 0)) if line else -1
+            if found == -1:
+                found = len(source) - len(source.lstrip())
+            self.cursor[line0] = found + len(line)
+            offsets.append(line_start + found)
+        return offsets
+
+    @staticmethod
+    def _to_file(starts: list[int], content: str, offset: int) -> int:
+        line = content.count("\n", 0, offset)
+        line_begin = content.rfind("\n", 0, offset) + 1
+        return starts[min(line, len(starts) - 1)] + (offset - line_begin)
+
+
+def _walk(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        # Image alt text is parsed from a separate source string: its spans are not ours.
+        if token.children and token.type != "image":
+            yield from _walk(token.children)
+

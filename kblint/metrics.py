@@ -1,0 +1,189 @@
+"""Structural metrics of one article (spec §2 and §3), computed from the parsed Article."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from kblint.article import Article
+from kblint.config import Components
+from kblint.mdx import JsxElement
+
+_BARE_URL = re.compile(r"https?://\S+")
+_BULLET = re.compile(r"[ \t]*(?:[-*]|\d+\.)[ \t]")
+_IMPORT_LINE = re.compile(r"^import [^\n]*", re.MULTILINE)
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    label: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """`metrics` of the page record, plus the raw numbers the scores need."""
+
+    word_count: int
+    table_count: int
+    diagram_count: int
+    internal_links: int
+    external_links: int
+    footnote_count: int
+    h2_count: int
+    h3_count: int
+    bullet_ratio: float  # unrounded
+    has_overview: bool
+
+    @property
+    def section_count(self) -> int:
+        return self.h2_count + self.h3_count
+
+
+class Intervals:
+    """Sorted, merged, half-open offset intervals with a fast membership test."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if end <= start:
+                continue
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        self.spans = merged
+        self._starts = [start for start, _ in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        position = bisect_right(self._starts, offset) - 1
+        return position >= 0 and offset < self.spans[position][1]
+
+    def gaps(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The parts of [start, end) not covered."""
+        cursor = start
+        for span_start, span_end in self.spans:
+            if span_end <= cursor:
+                continue
+            if span_start >= end:
+                break
+            if span_start > cursor:
+                yield cursor, span_start
+            cursor = max(cursor, span_end)
+        if cursor < end:
+            yield cursor, end
+
+
+def code_intervals(article: Article) -> Intervals:
+    """Fenced and indented code blocks and inline code spans, as offsets."""
+    index = article.index
+    spans = [(f.start, f.end) for f in article.mdx_layer.fences]
+    spans += [(index.line_start(a), index.line_end(b)) for a, b in article.md_layer.indented_code]
+    spans += [(s.start, s.end) for s in article.mdx_layer.inline_code]
+    return Intervals(spans)
+
+
+def compute(article: Article, components: Components) -> Metrics:
+    code = code_intervals(article)
+    headings = [h for h in article.md_layer.headings if h.atx]
+    links = article.md_layer.links
+    elements = article.mdx_layer.elements
+    internal = sum(1 for link in links if link.target.startswith("/"))
+    internal += sum(1 for e in elements if _is_internal_component(e, components))
+    return Metrics(
+        word_count=word_count(article, code),
+        table_count=sum(1 for t in article.md_layer.tables if t.piped)
+        + sum(1 for e in elements if e.name in components.tables),
+        diagram_count=sum(1 for e in elements if e.name in components.diagrams)
+        + sum(1 for f in article.mdx_layer.fences if _info_word(f.info) == "mermaid"),
+        internal_links=internal,
+        external_links=sum(1 for link in links if link.target.startswith(("http://", "https://"))),
+        footnote_count=len({ref.label for ref in footnote_refs(article, code)}),
+        h2_count=sum(1 for h in headings if h.level == 2),
+        h3_count=sum(1 for h in headings if h.level == 3),
+        bullet_ratio=bullet_ratio(article),
+        has_overview=any(h.level == 2 and h.text.lower().startswith("overview") for h in headings),
+    )
+
+
+def _info_word(info: str) -> str:
+    return info.split(maxsplit=1)[0].lower() if info.strip() else ""
+
+
+def _is_internal_component(element: JsxElement, components: Components) -> bool:
+    if element.name in components.entity_links:
+        return True
+    if element.name in components.resource_refs:
+        return bool(element.attributes) and element.attributes[0].name == "id"
+    return False
+
+
+def word_count(article: Article, code: Intervals) -> int:
+    """Spec §3.1: white-space separated tokens of what is left after removing non-prose."""
+    removed = Intervals(_non_prose_spans(article, code))
+    text = article.text
+    prose = "".join(text[start:end] for start, end in removed.gaps(article.body_start, len(text)))
+    prose = _BARE_URL.sub("", prose)
+    return len(prose.split())
+
+
+def _non_prose_spans(article: Article, code: Intervals) -> Iterator[tuple[int, int]]:
+    layer = article.mdx_layer
+    yield from code.spans
+    yield from ((s.start, s.end) for s in layer.esm)
+    yield from ((m.start(), m.end()) for m in _IMPORT_LINE.finditer(article.text, article.body_start))
+    yield from ((s.start, s.end) for s in layer.comments)
+    yield from ((s.start, s.end) for s in layer.expressions)
+    for element in layer.elements:
+        yield from _element_removal(element)
+    for link in article.md_layer.links:
+        label_start = link.start + (2 if link.image else 1)
+        yield link.start, label_start
+        yield label_start + len(link.text), link.end
+
+
+def _element_removal(element: JsxElement) -> Iterator[tuple[int, int]]:
+    """A capitalised inline element goes with its children; otherwise only the tags go."""
+    if element.self_closing or (element.capitalised and not element.container):
+        yield element.start, element.end
+        return
+    yield element.start, element.open_end
+    yield element.close_start, element.end
+
+
+def bullet_ratio(article: Article) -> float:
+    """Bullet lines / non-blank lines of the body (import lines blank, code blocks removed)."""
+    text, index = article.text, article.index
+    if article.frontmatter_lines is not None and article.body_start >= len(text):
+        return 0.0
+    first_line = index.line_of(article.body_start)
+    code_lines = {n for first, last in article.code_line_ranges() for n in range(first, last + 1)}
+    bullets = non_blank = 0
+    for line0 in range(first_line, index.line_count):
+        if line0 in code_lines:
+            continue
+        line = text[index.line_start(line0) : index.line_end(line0)]
+        if not line.strip() or line.startswith("import "):
+            continue
+        non_blank += 1
+        if _BULLET.match(line):
+            bullets += 1
+    return bullets / non_blank if non_blank else 0.0
+
+
+def footnote_refs(article: Article, code: Intervals) -> list[FootnoteRef]:
+    """`[^label]` references outside code and outside footnote definitions, in order."""
+    definition_lines = {
+        n for d in article.md_layer.footnote_definitions for n in range(d.first_line, d.last_line + 1)
+    }
+    refs = []
+    for match in _FOOTNOTE_REF.finditer(article.masked, article.body_start):
+        if match.start() in code:
+            continue
+        if definition_lines and article.index.line_of(match.start()) in definition_lines:
+            continue
+        refs.append(FootnoteRef(match.group(1), match.start()))
+    return refs

@@ -1,0 +1,101 @@
+"""Plain data shared by every layer: positions, problems found while parsing, findings.
+
+This module imports nothing from kblint; everything else may import it (one import direction:
+model ← article/record/corpus ← checks ← engine ← report ← cli).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a finding is; ordered from worst to mildest."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A 1-based line and column in *file* coordinates (frontmatter included)."""
+
+    line: int
+    column: int
+
+
+class LineIndex:
+    """Maps character offsets of the normalised text to file positions and back."""
+
+    __slots__ = ("_starts", "_length")
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+        self._length = len(text)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def position(self, offset: int) -> Position:
+        offset = max(0, min(offset, self._length))
+        line = bisect_right(self._starts, offset) - 1
+        return Position(line + 1, offset - self._starts[line] + 1)
+
+    def line_of(self, offset: int) -> int:
+        """0-based line number of an offset."""
+        return bisect_right(self._starts, max(0, offset)) - 1
+
+    def line_start(self, line0: int) -> int:
+        """Offset of the first character of a 0-based line."""
+        if line0 >= len(self._starts):
+            return self._length
+        return self._starts[max(0, line0)]
+
+    def line_end(self, line0: int) -> int:
+        """Offset of the newline ending a 0-based line (or the end of the text)."""
+        if line0 + 1 < len(self._starts):
+            return self._starts[line0 + 1] - 1
+        return self._length
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the parser could not make sense of, reported by a built-in rule.
+
+    `rule` is the rule name (e.g. ``mdx-unclosed``); positions are character offsets into the
+    article's normalised text (see :class:`kblint.article.Article`).
+    """
+
+    rule: str
+    offset: int
+    message: str
+    end_offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One reported problem, ready for a reporter. Sorted by file, then position, then rule."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    code: str
+    severity: Severity = field(compare=False)
+    message: str = field(compare=False)
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)

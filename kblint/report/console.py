@@ -1,0 +1,95 @@
+"""Human output for `kblint check`: per article coverage marks, risk and findings; a summary.
+
+Colour comes from rich and only on a terminal; `--no-color` and `NO_COLOR` turn it off. Without
+a terminal the output is plain, unwrapped and stable (each mark has a symbol as well as a colour).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from kblint.engine import ArticleReport, RunReport
+from kblint.model import Finding, Severity
+
+STATUS_STYLE = {"green": ("✓", "green"), "amber": ("~", "yellow"), "red": ("✗", "red")}
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+RISK_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
+
+
+def make_console(no_color: bool = False, file: object | None = None) -> Console:
+    return Console(
+        no_color=no_color or None,
+        highlight=False,
+        soft_wrap=True,
+        file=file,  # type: ignore[arg-type]
+        emoji=False,
+    )
+
+
+def render(report: RunReport, console: Console, show_coverage: bool = True) -> None:
+    for article in report.articles:
+        _render_article(article, console, show_coverage)
+    console.print(summary_line(report))
+
+
+def _render_article(article: ArticleReport, console: Console, show_coverage: bool) -> None:
+    console.print(Text(article.display_path, style="bold"))
+    record = article.record
+    if record is not None and show_coverage:
+        console.print(coverage_line(record.coverage))
+        console.print(risk_line(record.risk))
+    for finding in sorted(article.findings):
+        console.print(finding_line(finding))
+
+
+def coverage_line(coverage: dict[str, object]) -> Text:
+    line = Text("  coverage ")
+    line.append(f"{coverage['passing']}/{coverage['total']}", style="bold")
+    items = coverage["items"]
+    assert isinstance(items, dict)
+    for item, status in items.items():
+        symbol, style = STATUS_STYLE[str(status)]
+        line.append(" ")
+        line.append(f"{symbol}{item}", style=style)
+    return line
+
+
+def risk_line(risk: dict[str, object]) -> Text:
+    level = str(risk["level"])
+    line = Text("  risk ")
+    line.append(f"{level} ({risk['score']})", style=RISK_STYLE.get(level, ""))
+    factors = risk.get("factors")
+    if isinstance(factors, list) and factors:
+        line.append(": " + ", ".join(str(f) for f in factors))
+    return line
+
+
+def finding_line(finding: Finding) -> Text:
+    line = Text("  ")
+    line.append(f"{finding.path}:{finding.line}:{finding.column}")
+    line.append(" ")
+    line.append(finding.severity.value, style=SEVERITY_STYLE[finding.severity])
+    line.append(f" {finding.code} {finding.rule} ", style="dim")
+    line.append(finding.message)
+    return line
+
+
+def summary_line(report: RunReport) -> Text:
+    records = [a.record for a in report.articles if a.record is not None]
+    passing = sum(int(r.coverage["passing"]) for r in records)
+    total = sum(int(r.coverage["total"]) for r in records)
+    line = Text(f"{len(report.articles)} article{'s' if len(report.articles) != 1 else ''}")
+    for severity in Severity:
+        count = report.count(severity)
+        line.append(" · ")
+        line.append(f"{count} {severity.value}{'s' if count != 1 and severity is not Severity.INFO else ''}",
+                    style=SEVERITY_STYLE[severity] if count else "")
+    if total:
+        line.append(f" · coverage items passing {passing}/{total} ({100 * passing // total}%)")
+    return line
+
+
+def plain_message(message: str) -> str:
+    return escape(message)
