@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +30,8 @@ app = typer.Typer(
     name="kblint",
     help=(
         "Content-quality linter for MDX/Markdown knowledge bases.\n\n"
-        "Exit codes: 0 no error findings; 1 error findings; 2 usage, configuration or internal error."
+        "Exit codes: 0 no error findings; 1 error findings; "
+        "2 usage, configuration or internal error."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -52,7 +54,7 @@ NowOpt = Annotated[
 ]
 
 
-class RecordFormat(str, Enum):
+class RecordFormat(StrEnum):
     json = "json"
     yaml = "yaml"
     table = "table"
@@ -121,11 +123,12 @@ def record(
     for article in report.articles:
         for finding in article.findings:
             if finding.severity is Severity.ERROR:
-                typer.echo(f"{finding.path}:{finding.line}:{finding.column} {finding.rule} {finding.message}", err=True)
+                where = f"{finding.path}:{finding.line}:{finding.column}"
+                typer.echo(f"{where} {finding.rule} {finding.message}", err=True)
     raise typer.Exit(EXIT_CLEAN)
 
 
-def _guarded(action: typer.models.CommandFunctionType) -> RunReport:  # type: ignore[name-defined]
+def _guarded(action: Callable[[], RunReport]) -> RunReport:
     try:
         result: RunReport = action()
     except UsageError as error:
@@ -142,6 +145,6 @@ def main() -> None:
         sys.exit(EXIT_ERROR)
     except SystemExit:
         raise
-    except Exception as error:  # noqa: BLE001 - last line of defence, reported plainly
+    except Exception as error:
         typer.echo(f"kblint: internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(EXIT_ERROR)

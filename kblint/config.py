@@ -37,6 +37,21 @@ class Components:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistryPaths:
+    """Glob patterns, relative to the KB root, of each registry (spec §4). Missing files are fine."""
+
+    entities: tuple[str, ...] = ("data/entities/*.yaml", "data/entities/*.yml")
+    resources: tuple[str, ...] = (
+        "data/resources/*.yaml",
+        "data/resources/*.yml",
+        "data/resources-snapshot.json",
+    )
+    citation_stats: tuple[str, ...] = ("data/citation-stats.yaml",)
+    edit_log: tuple[str, ...] = ("data/edit-log.yaml",)
+    external_links: tuple[str, ...] = ("data/external-links.yaml",)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Settings that change what kblint computes."""
 
@@ -45,6 +60,7 @@ class Config:
     sections: tuple[str, ...] | None = None
     include_root_files: bool = False
     components: Components = field(default_factory=Components)
+    registries: RegistryPaths = field(default_factory=RegistryPaths)
     #: `clusters` of a page whose frontmatter has none (the spec's reference preset).
     default_clusters: tuple[str, ...] = ("ai-safety",)
     #: Footnote labels the site resolves at build time (e.g. `[^rc-3dfc]`): never orphans.

@@ -143,7 +143,12 @@ def ratings_string(ratings: Any) -> str:
     if not isinstance(ratings, dict):
         return ""
     parts = []
-    for key, letter in (("novelty", "N"), ("rigor", "R"), ("actionability", "A"), ("completeness", "C")):
+    for key, letter in (
+        ("novelty", "N"),
+        ("rigor", "R"),
+        ("actionability", "A"),
+        ("completeness", "C"),
+    ):
         value = ratings.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue

@@ -44,7 +44,9 @@ def is_article(name: str) -> bool:
     return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".")
 
 
-def walk(root: Path, sections: Iterable[str] | None = None, include_root_files: bool = False) -> Iterator[Path]:
+def walk(
+    root: Path, sections: Iterable[str] | None = None, include_root_files: bool = False
+) -> Iterator[Path]:
     """Articles below `root` in walk order: byte-sorted, depth-first, files and folders interleaved.
 
     `sections` is an ordered list of top-level folders to visit (others are skipped); None visits

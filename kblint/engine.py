@@ -1,4 +1,8 @@
-"""Runs kblint over a set of articles: parse once, build records, turn problems into findings."""
+"""Runs kblint: registries, every article of the KB parsed once, the corpus, then findings.
+
+Cross-file data always comes from the whole KB, even when only some files are linted (that is
+what pre-commit passes), so backlinks, ids, ranks and similarity do not depend on the selection.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from kblint import gitdates, rulebook
-from kblint.article import Article, read_article
-from kblint.discovery import PageIdentity
-from kblint.facts import PageFacts
-from kblint.model import Finding, Problem, Severity
-from kblint.record import PageRecord, build
+from kblint import gitdates, registry_loader, rulebook
+from kblint.analysis import FileResult, PositionedProblem, RunContext, analyse
+from kblint.corpus import Corpus
+from kblint.model import Finding, Severity
+from kblint.record import PageRecord
 from kblint.workspace import Workspace
 
 
@@ -28,10 +31,12 @@ class ArticleReport:
 @dataclass(slots=True)
 class RunReport:
     articles: list[ArticleReport]
+    other_findings: list[Finding] = field(default_factory=list)  # registries and the like
 
     @property
     def findings(self) -> list[Finding]:
-        return sorted(f for report in self.articles for f in report.findings)
+        found = [f for report in self.articles for f in report.findings]
+        return sorted(found + self.other_findings)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)
@@ -47,48 +52,65 @@ def display_path(path: Path) -> str:
 
 
 def run(workspace: Workspace, targets: list[Path], now: datetime) -> RunReport:
-    git = gitdates.collect(workspace.content_root)
-    reports = []
-    for path in targets:
-        rel = workspace.rel_path(path)
-        article = read_article(path, rel)
-        facts = PageFacts(
-            git_last_updated=git.last_updated.get(rel),
-            git_created=git.created.get(rel),
-        )
-        record = build(article, PageIdentity.from_rel_path(rel), workspace.config, now, facts) if article.readable else None
-        shown = display_path(path)
-        reports.append(ArticleReport(shown, record, problem_findings(article, shown)))
-    assign_ranks([r.record for r in reports if r.record is not None])
-    return RunReport(reports)
+    loaded = registry_loader.load(workspace.kb_root, workspace.config.registries)
+    context = RunContext(
+        workspace.config, loaded.registries, gitdates.collect(workspace.content_root), now
+    )
+    wanted = {path.resolve() for path in targets}
+    kb_paths = [path.resolve() for path in workspace.all_articles()]
+    order = list(dict.fromkeys(kb_paths + [path.resolve() for path in targets]))
+    results = {
+        path: analyse(path, workspace.rel_path(path), context, want_record=path in wanted)
+        for path in order
+    }
+    corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
+    reports = [_report(path, results[path], corpus) for path in targets]
+    other = [_registry_finding(issue) for issue in loaded.issues]
+    return RunReport(reports, other)
 
 
-def problem_findings(article: Article, shown: str) -> list[Finding]:
-    return sorted(problem_finding(article, problem, shown) for problem in article.problems)
+def _report(path: Path, result: FileResult, corpus: Corpus) -> ArticleReport:
+    shown = display_path(path)
+    findings = [problem_finding(problem, shown) for problem in result.problems]
+    record = result.record
+    if record is not None:
+        record.backlinks = corpus.backlinks(record.identity.id)
+        record.data.update(corpus.ranks.get(result.rel_path, {}))
+    for issue in corpus.numeric_id_issues():
+        if issue.rel_path == result.rel_path:
+            findings.append(_finding(shown, issue.line, 1, issue.rule, issue.message))
+    return ArticleReport(shown, record, sorted(findings))
 
 
-def problem_finding(article: Article, problem: Problem, shown: str) -> Finding:
-    rule = rulebook.builtin().get(problem.rule)
-    start = article.position(problem.offset)
-    end = article.position(problem.end_offset) if problem.end_offset is not None else None
+def problem_finding(problem: PositionedProblem, shown: str) -> Finding:
+    finding = _finding(shown, problem.line, problem.column, problem.rule, problem.message)
+    if problem.end_line is None:
+        return finding
     return Finding(
-        path=shown,
-        line=start.line,
-        column=start.column,
-        rule=problem.rule,
-        code=rule.code if rule else "",
-        severity=rule.severity if rule else Severity.ERROR,
-        message=problem.message,
-        end_line=end.line if end else None,
-        end_column=end.column if end else None,
+        finding.path,
+        finding.line,
+        finding.column,
+        finding.rule,
+        finding.code,
+        finding.severity,
+        finding.message,
+        problem.end_line,
+        problem.end_column,
     )
 
 
-def assign_ranks(records: list[PageRecord]) -> None:
-    """Spec §11: 1-based rank by importance, descending, ties in walk order (sort is stable)."""
-    for key, rank_key in (("readerImportance", "readerRank"), ("researchImportance", "researchRank")):
-        ranked = sorted(
-            (r for r in records if r.data.get(key) is not None), key=lambda r: -float(r.data[key])
-        )
-        for position, record in enumerate(ranked, start=1):
-            record.data[rank_key] = position
+def _registry_finding(issue: registry_loader.RegistryIssue) -> Finding:
+    return _finding(display_path(issue.path), issue.line, 1, issue.rule, issue.message)
+
+
+def _finding(path: str, line: int, column: int, rule_name: str, message: str) -> Finding:
+    rule = rulebook.builtin().get(rule_name)
+    return Finding(
+        path=path,
+        line=line,
+        column=column,
+        rule=rule_name,
+        code=rule.code if rule else "",
+        severity=rule.severity if rule else Severity.ERROR,
+        message=message,
+    )

@@ -33,7 +33,7 @@ Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL_12, list("tTf
 
 def load_yaml(text: str) -> Any:
     """Load one YAML document with the KB's scalar semantics (used for registries too)."""
-    return yaml.load(text, Loader=Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=Yaml12Loader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +53,14 @@ def split(text: str) -> tuple[FrontmatterBlock | None, list[Problem]]:
         return None, []
     yaml_start = text.find("\n") + 1
     if yaml_start == 0:
-        return None, [Problem("frontmatter-parse", 0, "frontmatter opened on line 1 is never closed")]
+        return None, [
+            Problem("frontmatter-parse", 0, "frontmatter opened on line 1 is never closed")
+        ]
     closing = re.compile(r"^---[ \t]*$", re.MULTILINE).search(text, yaml_start)
     if closing is None:
-        return None, [Problem("frontmatter-parse", 0, "frontmatter opened on line 1 is never closed")]
+        return None, [
+            Problem("frontmatter-parse", 0, "frontmatter opened on line 1 is never closed")
+        ]
     close_line = text.count("\n", 0, closing.start())
     body_start = min(len(text), closing.end() + 1)
     data, problems = _parse(text[yaml_start : closing.start()], yaml_start, text)
@@ -79,7 +83,9 @@ def _parse(source: str, offset: int, text: str) -> tuple[dict[str, Any], list[Pr
         return {}, []
     if not isinstance(data, dict):
         kind = type(data).__name__
-        return {}, [Problem("frontmatter-parse", offset, f"frontmatter must be a mapping, got {kind}")]
+        return {}, [
+            Problem("frontmatter-parse", offset, f"frontmatter must be a mapping, got {kind}")
+        ]
     return {str(key): value for key, value in data.items()}, []
 
 

@@ -28,7 +28,16 @@ def collect(content_root: Path) -> GitDates:
     """Read the history below `content_root`; empty outside a git repository."""
     try:
         completed = subprocess.run(
-            ["git", "log", "--no-merges", "--relative", "--name-only", f"--format={_RECORD}%at", "--", "."],
+            [
+                "git",
+                "log",
+                "--no-merges",
+                "--relative",
+                "--name-only",
+                f"--format={_RECORD}%at",
+                "--",
+                ".",
+            ],
             cwd=content_root,
             capture_output=True,
             text=True,

@@ -205,4 +205,3 @@ def _walk(tokens: list[Token]) -> Iterator[Token]:
         # Image alt text is parsed from a separate source string: its spans are not ours.
         if token.children and token.type != "image":
             yield from _walk(token.children)
-

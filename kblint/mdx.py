@@ -148,7 +148,7 @@ class MdxScanner:
         return self.layer
 
     def _line_start(self, pos: int) -> int:
-        """Handle block constructs that can only begin a line; return where inline scanning resumes."""
+        """Handle constructs that only begin a line; return where inline scanning resumes."""
         text = self.text
         while pos < len(text):
             fence = _FENCE.match(text, pos)
@@ -354,7 +354,9 @@ class MdxScanner:
                 return JsxElement(name, tuple(attributes), pos, cursor + 1), cursor + 1
             if char == "{":
                 end = self._skip_braces(cursor)
-                attributes.append(JsxAttribute("...", text[cursor + 1 : end - 1], True, cursor, end))
+                attributes.append(
+                    JsxAttribute("...", text[cursor + 1 : end - 1], True, cursor, end)
+                )
                 cursor = end
                 continue
             attribute, cursor = self._parse_attribute(cursor, name)
@@ -459,7 +461,10 @@ def _is_container(text: str, element: JsxElement) -> bool:
     if open_line_end == -1 or text[element.open_end : open_line_end].strip():
         return False
     close_line_start = text.rfind("\n", 0, element.close_start) + 1
-    return close_line_start > open_line_end and not text[close_line_start : element.close_start].strip()
+    return (
+        close_line_start > open_line_end
+        and not text[close_line_start : element.close_start].strip()
+    )
 
 
 def scan(text: str, body_start: int, mdx: bool) -> MdxLayer:
@@ -485,8 +490,8 @@ def mask(text: str, layer: MdxLayer) -> str:
         return text
     pieces: list[str] = []
     cursor = 0
-    for start, end in sorted(spans):
-        start = max(start, cursor)
+    for span_start, end in sorted(spans):
+        start = max(span_start, cursor)
         if start >= end:
             continue
         pieces.append(text[cursor:start])

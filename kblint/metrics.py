@@ -134,7 +134,9 @@ def _non_prose_spans(article: Article, code: Intervals) -> Iterator[tuple[int, i
     layer = article.mdx_layer
     yield from code.spans
     yield from ((s.start, s.end) for s in layer.esm)
-    yield from ((m.start(), m.end()) for m in _IMPORT_LINE.finditer(article.text, article.body_start))
+    yield from (
+        (m.start(), m.end()) for m in _IMPORT_LINE.finditer(article.text, article.body_start)
+    )
     yield from ((s.start, s.end) for s in layer.comments)
     yield from ((s.start, s.end) for s in layer.expressions)
     for element in layer.elements:
@@ -177,7 +179,9 @@ def bullet_ratio(article: Article) -> float:
 def footnote_refs(article: Article, code: Intervals) -> list[FootnoteRef]:
     """`[^label]` references outside code and outside footnote definitions, in order."""
     definition_lines = {
-        n for d in article.md_layer.footnote_definitions for n in range(d.first_line, d.last_line + 1)
+        n
+        for d in article.md_layer.footnote_definitions
+        for n in range(d.first_line, d.last_line + 1)
     }
     refs = []
     for match in _FOOTNOTE_REF.finditer(article.masked, article.body_start):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; ordered from worst to mildest."""
 
     ERROR = "error"
@@ -34,7 +34,7 @@ class Position:
 class LineIndex:
     """Maps character offsets of the normalised text to file positions and back."""
 
-    __slots__ = ("_starts", "_length")
+    __slots__ = ("_length", "_starts")
 
     def __init__(self, text: str) -> None:
         starts = [0]

@@ -58,7 +58,11 @@ class PageRecord:
 
     def to_json(self) -> dict[str, Any]:
         self.data["backlinkCount"] = len(self.backlinks)
-        return {"pageRecord": self.data, "externalLinks": self.external_links, "backlinks": self.backlinks}
+        return {
+            "pageRecord": self.data,
+            "externalLinks": self.external_links,
+            "backlinks": self.backlinks,
+        }
 
 
 def build(
@@ -96,7 +100,11 @@ def build(
 
 
 def _identity_fields(
-    identity: PageIdentity, fm: dict[str, Any], content_format: str, facts: PageFacts, config: Config
+    identity: PageIdentity,
+    fm: dict[str, Any],
+    content_format: str,
+    facts: PageFacts,
+    config: Config,
 ) -> dict[str, Any]:
     numbers = {key: _number(fm.get(key)) for key in PASS_THROUGH_NUMBERS}
     text = {key: _text(fm.get(key)) for key in PASS_THROUGH_TEXT}
@@ -189,7 +197,9 @@ def _risk(
     fm = article.frontmatter
     ratings = fm.get("ratings")
     rigor = _number(ratings.get("rigor")) if isinstance(ratings, dict) else None
-    pattern = re.compile(config.external_footnote_pattern) if config.external_footnote_pattern else None
+    pattern = (
+        re.compile(config.external_footnote_pattern) if config.external_footnote_pattern else None
+    )
     inputs = risk.RiskInputs(
         entity_type=risk.canonical_entity_type(facts.entity_type or fm.get("entityType")),
         word_count=metrics.word_count,
@@ -214,7 +224,9 @@ def footnote_facts(
     index = article.index
     unsourced = 0
     for definition in definitions:
-        text = article.text[index.line_start(definition.first_line) : index.line_end(definition.last_line)]
+        text = article.text[
+            index.line_start(definition.first_line) : index.line_end(definition.last_line)
+        ]
         if not risk.has_url(text):
             unsourced += 1
     return risk.FootnoteFacts(
@@ -234,7 +246,9 @@ def unconverted_links(article: Article, resources: ResourceIndex) -> list[Unconv
         resource = resources.match_link(link.target)
         if resource is not None:
             found.append(
-                UnconvertedLink(link.text, link.target, resource.id, resource.title, link.start, link.end)
+                UnconvertedLink(
+                    link.text, link.target, resource.id, resource.title, link.start, link.end
+                )
             )
     return found
 

@@ -97,9 +97,17 @@ class Registries:
     external_links: dict[str, dict[str, str]] = field(default_factory=dict)
     reviews: frozenset[str] | None = None
     has_edit_log: bool = False
+    _edit_dates: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        dates: dict[str, list[str]] = {}
+        for entry in self.edit_log:
+            for page in entry.pages:
+                dates.setdefault(page, []).append(entry.date)
+        self._edit_dates = {page: tuple(found) for page, found in dates.items()}
 
     def edit_dates(self, page_id: str) -> tuple[str, ...]:
-        return tuple(entry.date for entry in self.edit_log if page_id in entry.pages)
+        return self._edit_dates.get(page_id, ())
 
 
 def as_str(value: Any) -> str | None:

@@ -167,7 +167,9 @@ def integrity_issues(i: RiskInputs) -> list[tuple[str, int]]:
         issues.append(("duplicate-footnote-defs", 10))
     if notes.unsourced_definitions:
         mostly = notes.unsourced_definitions / len(notes.defined) > 0.5
-        issues.append(("mostly-unsourced-footnotes", 10) if mostly else ("some-unsourced-footnotes", 5))
+        issues.append(
+            ("mostly-unsourced-footnotes", 10) if mostly else ("some-unsourced-footnotes", 5)
+        )
     return issues
 
 
@@ -194,7 +196,10 @@ def sequential_arxiv_run(text: str, now_year: int, min_run: int = 3) -> list[str
     for prefix, serials in by_prefix.items():
         run = _longest_step_run(sorted(serials))
         if len(run) >= min_run:
-            return [f"{prefix}.{serial:05d}" if serial >= 10000 else f"{prefix}.{serial:04d}" for serial in run]
+            return [
+                f"{prefix}.{serial:05d}" if serial >= 10000 else f"{prefix}.{serial:04d}"
+                for serial in run
+            ]
     return []
 
 

@@ -58,7 +58,9 @@ def _article_score(m: Metrics) -> int:
 
 def _structured_score(m: Metrics, content_format: str) -> int:
     primary, secondary = (
-        (m.table_count, m.diagram_count) if content_format == "table" else (m.diagram_count, m.table_count)
+        (m.table_count, m.diagram_count)
+        if content_format == "table"
+        else (m.diagram_count, m.table_count)
     )
     score = (
         points(primary, [(3, 5), (2, 4), (1, 3)])

@@ -84,8 +84,9 @@ def summary_line(report: RunReport) -> Text:
     for severity in Severity:
         count = report.count(severity)
         line.append(" · ")
-        line.append(f"{count} {severity.value}{'s' if count != 1 and severity is not Severity.INFO else ''}",
-                    style=SEVERITY_STYLE[severity] if count else "")
+        plural = "s" if count != 1 and severity is not Severity.INFO else ""
+        style = SEVERITY_STYLE[severity] if count else ""
+        line.append(f"{count} {severity.value}{plural}", style=style)
     if total:
         line.append(f" · coverage items passing {passing}/{total} ({100 * passing // total}%)")
     return line

@@ -10,7 +10,19 @@ from kblint.engine import RunReport
 
 def render_table(report: RunReport, console: Console) -> None:
     table = Table(show_edge=False, pad_edge=False)
-    for column in ("id", "format", "words", "tables", "diagrams", "int", "ext", "fn", "score", "coverage", "risk"):
+    for column in (
+        "id",
+        "format",
+        "words",
+        "tables",
+        "diagrams",
+        "int",
+        "ext",
+        "fn",
+        "score",
+        "coverage",
+        "risk",
+    ):
         table.add_column(column, justify="left" if column in ("id", "format", "risk") else "right")
     for article in report.articles:
         if article.record is None:

@@ -1,0 +1,171 @@
+"""What needs more than one file: id maps, auto-entities, backlinks (§7), rankings (§11).
+
+The corpus is built from small per-file `PageSummary` objects (never from parsed articles), so
+a run on one file can use summaries of the rest of the KB without keeping them in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kblint.registries import Entity, Registries
+
+NUMERIC_ID_PREFIX = "E"
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """What the corpus needs to know about one article. Small and picklable."""
+
+    rel_path: str
+    id: str
+    path: str
+    title: str
+    content_format: str
+    numeric_id: str | None
+    entity_type: str | None  # frontmatter `entityType`
+    description: str | None
+    entity_links: tuple[str, ...]  # `id` of every EntityLink element, in order
+    reader_importance: float | None
+    research_importance: float | None
+    numeric_id_line: int = 1  # file line of the frontmatter `numericId` key
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusIssue:
+    rel_path: str
+    line: int
+    rule: str
+    message: str
+
+
+class Corpus:
+    """Cross-file index over every article of the KB (walk order) and the registries."""
+
+    def __init__(self, pages: Iterable[PageSummary], registries: Registries) -> None:
+        self.pages = list(pages)
+        self.registries = registries
+        self.page_by_id: dict[str, PageSummary] = {}
+        for page in self.pages:
+            self.page_by_id.setdefault(page.id, page)
+        self.page_paths = {page.path for page in self.pages}
+        self.entities = self._entities_with_auto()
+        self.numeric_ids = self._numeric_id_map()
+        self._backlinks = self._compute_backlinks()
+        self.ranks = self._compute_ranks()
+
+    # -- entities and ids -------------------------------------------------------------------
+
+    def _entities_with_auto(self) -> dict[str, Entity]:
+        """Registry entities, then pages with `entityType` that are not registry ids (§4)."""
+        entities = dict(self.registries.entities)
+        for page in self.pages:
+            if page.entity_type and page.id not in entities:
+                entities[page.id] = Entity(
+                    id=page.id,
+                    type=page.entity_type,
+                    title=page.title,
+                    numeric_id=page.numeric_id,
+                    description=page.description,
+                    source=page.rel_path,
+                    auto=True,
+                )
+        return entities
+
+    def _numeric_id_map(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for entity in self.entities.values():
+            if entity.numeric_id:
+                mapping.setdefault(entity.numeric_id, entity.id)
+        for page in self.pages:
+            if page.numeric_id:
+                mapping.setdefault(page.numeric_id, page.id)
+        return mapping
+
+    def resolve(self, link_id: str) -> str:
+        """An EntityLink id as a page/entity id: `E123` goes through the numeric id map."""
+        if _is_numeric_id(link_id):
+            return self.numeric_ids.get(link_id, link_id)
+        return link_id
+
+    def is_known_id(self, link_id: str) -> bool:
+        resolved = self.resolve(link_id)
+        return resolved in self.entities or resolved in self.page_by_id
+
+    def entity_type_of(self, page_id: str) -> str | None:
+        entity = self.entities.get(page_id)
+        return entity.type if entity else None
+
+    def numeric_id_issues(self) -> list[CorpusIssue]:
+        """A page claiming a numericId that belongs to another entity or page (§7)."""
+        issues = []
+        owner_of: dict[str, str] = {}
+        for entity in self.registries.entities.values():
+            if entity.numeric_id:
+                owner_of.setdefault(entity.numeric_id, entity.id)
+        for page in self.pages:
+            if not page.numeric_id:
+                continue
+            owner = owner_of.setdefault(page.numeric_id, page.id)
+            if owner != page.id:
+                message = f"numericId {page.numeric_id} belongs to {owner!r}, not to this page"
+                issues.append(
+                    CorpusIssue(page.rel_path, page.numeric_id_line, "numeric-id-conflict", message)
+                )
+        return issues
+
+    # -- backlinks --------------------------------------------------------------------------
+
+    def backlinks(self, page_id: str) -> list[dict[str, Any]]:
+        return list(self._backlinks.get(page_id, []))
+
+    def _compute_backlinks(self) -> dict[str, list[dict[str, Any]]]:
+        result: dict[str, list[dict[str, Any]]] = {}
+        listed: dict[str, set[str]] = {}
+        for entity in self.registries.entities.values():
+            for related in entity.related:
+                entry = {
+                    "id": entity.id,
+                    "title": entity.title,
+                    "type": entity.type,
+                    "relationship": related.relationship,
+                }
+                result.setdefault(related.id, []).append(entry)
+                listed.setdefault(related.id, set()).add(entity.id)
+        for page in self.pages:
+            for target in dict.fromkeys(self.resolve(link) for link in page.entity_links):
+                if target == page.id or page.id in listed.get(target, ()):
+                    continue
+                entry = {
+                    "id": page.id,
+                    "title": page.title,
+                    "type": self.entity_type_of(page.id) or "concept",
+                    "relationship": None,
+                }
+                result.setdefault(target, []).append(entry)
+                listed.setdefault(target, set()).add(page.id)
+        return result
+
+    # -- rankings ---------------------------------------------------------------------------
+
+    def _compute_ranks(self) -> dict[str, dict[str, int | None]]:
+        ranks: dict[str, dict[str, int | None]] = {
+            page.rel_path: {"readerRank": None, "researchRank": None} for page in self.pages
+        }
+        for attribute, key in (
+            ("reader_importance", "readerRank"),
+            ("research_importance", "researchRank"),
+        ):
+            scored = [p for p in self.pages if getattr(p, attribute) is not None]
+            # sorted() is stable, so equal importance keeps walk order (§11).
+            for position, page in enumerate(
+                sorted(scored, key=lambda p: -getattr(p, attribute)), 1
+            ):
+                ranks[page.rel_path][key] = position
+        return ranks
+
+
+def _is_numeric_id(value: str) -> bool:
+    return len(value) > 1 and value[0] == NUMERIC_ID_PREFIX and value[1:].isdigit()

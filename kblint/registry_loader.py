@@ -1,0 +1,270 @@
+"""Read the registry files named by the configuration, validating every entry.
+
+Each entry is validated on its own against its JSON Schema in `schemas/`, so one broken entry is
+one clear finding (file, line, entry index and id, key) and the rest of the registry still loads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from kblint.config import RegistryPaths
+from kblint.facts import CitationStats
+from kblint.frontmatter import Yaml12Loader
+from kblint.registries import (
+    EditLogEntry,
+    Entity,
+    Registries,
+    RelatedEntry,
+    Resource,
+    ResourceIndex,
+    as_str,
+)
+from kblint.resources import data_dir
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryIssue:
+    """A problem in a registry file, reported as a finding against that file."""
+
+    path: Path
+    line: int
+    rule: str
+    message: str
+
+
+@dataclass(slots=True)
+class _Entry:
+    data: dict[str, Any]
+    index: int
+    line: int
+    source: Path
+
+
+@dataclass(slots=True)
+class LoadResult:
+    registries: Registries
+    issues: list[RegistryIssue] = field(default_factory=list)
+
+
+def load(kb_root: Path, paths: RegistryPaths) -> LoadResult:
+    issues: list[RegistryIssue] = []
+    entities = _load_entities(_files(kb_root, paths.entities), issues)
+    resources = _load_resources(_files(kb_root, paths.resources), issues)
+    stats_files = _files(kb_root, paths.citation_stats)
+    edit_files = _files(kb_root, paths.edit_log)
+    link_files = _files(kb_root, paths.external_links)
+    registries = Registries(
+        entities=entities,
+        resources=ResourceIndex(resources),
+        citation_stats=_load_citation_stats(stats_files, issues),
+        edit_log=_load_edit_log(edit_files, issues),
+        external_links=_load_external_links(link_files, issues),
+        has_edit_log=bool(edit_files),
+    )
+    return LoadResult(registries, issues)
+
+
+def _files(kb_root: Path, patterns: tuple[str, ...]) -> list[Path]:
+    found: dict[Path, None] = {}
+    for pattern in patterns:
+        found.update(dict.fromkeys(sorted(kb_root.glob(pattern))))
+    return [path for path in found if path.is_file()]
+
+
+@cache
+def _validator(schema_name: str) -> jsonschema.protocols.Validator:
+    """A validator for ONE entry: the file schema's `items` definition."""
+    schema = json.loads((data_dir("schemas") / schema_name).read_text(encoding="utf-8"))
+    entry_schema = {key: value for key, value in schema.items() if key not in ("type", "items")}
+    entry_schema["$ref"] = schema["items"]["$ref"]
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator: jsonschema.protocols.Validator = validator_class(entry_schema)
+    return validator
+
+
+def _entries(path: Path, schema_name: str, issues: list[RegistryIssue]) -> Iterator[_Entry]:
+    """Valid entries of one registry file; problems go to `issues`."""
+    try:
+        items = _read_list(path)
+    except _RegistryError as error:
+        issues.append(RegistryIssue(path, error.line, "registry-schema", str(error)))
+        return
+    validator = _validator(schema_name)
+    for index, (data, line) in enumerate(items):
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        if errors:
+            issues.append(
+                RegistryIssue(path, line, "registry-schema", _describe(index, data, errors[0]))
+            )
+            continue
+        yield _Entry(data, index, line, path)
+
+
+def _describe(index: int, data: Any, error: jsonschema.ValidationError) -> str:
+    who = f"entry {index}"
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        who += f" (id {data['id']!r})"
+    key = ".".join(str(part) for part in error.absolute_path) or "(entry)"
+    return f"{who}: {key}: {error.message}"
+
+
+class _RegistryError(Exception):
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _read_list(path: Path) -> list[tuple[Any, int]]:
+    """The file's top-level list as (entry, 1-based line) pairs."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _RegistryError(f"cannot read registry: {error}") from error
+    try:
+        node, data = _compose(text)
+    except yaml.YAMLError as error:
+        if path.suffix.lower() == ".json":
+            # JSON is nearly always YAML too (which gives us line numbers); when it is not,
+            # read it as plain JSON.
+            return _read_json_list(text)
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(error, "problem", None) or str(error)
+        raise _RegistryError(f"registry is not valid YAML: {reason}", line) from error
+    if data is None:
+        return []
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
+        raise _RegistryError(f"registry must be a list of entries, got {type(data).__name__}")
+    return [(item, child.start_mark.line + 1) for item, child in zip(data, node.value, strict=True)]
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, Any]:
+    loader = Yaml12Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _read_json_list(text: str) -> list[tuple[Any, int]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _RegistryError(f"registry is not valid JSON: {error.msg}", error.lineno) from error
+    if not isinstance(data, list):
+        raise _RegistryError(f"registry must be a list of entries, got {type(data).__name__}")
+    return [(item, 1) for item in data]
+
+
+def _load_entities(files: list[Path], issues: list[RegistryIssue]) -> dict[str, Entity]:
+    entities: dict[str, Entity] = {}
+    for path in files:
+        for entry in _entries(path, "entities.schema.json", issues):
+            entity = _entity(entry)
+            if _duplicate(entities, entity.id, entry, issues, "entity"):
+                continue
+            entities[entity.id] = entity
+    return entities
+
+
+def _entity(entry: _Entry) -> Entity:
+    data = entry.data
+    related = tuple(
+        RelatedEntry(str(r["id"]), as_str(r.get("type")), as_str(r.get("relationship")))
+        for r in data.get("relatedEntries") or []
+    )
+    return Entity(
+        id=data["id"],
+        type=as_str(data.get("type")),
+        title=as_str(data.get("title")),
+        numeric_id=as_str(data.get("numericId")),
+        description=as_str(data.get("description")),
+        aliases=tuple(data.get("aliases") or ()),
+        related=related,
+        source=f"{entry.source}:{entry.line}",
+    )
+
+
+def _duplicate(
+    seen: dict[str, Any], key: str, entry: _Entry, issues: list[RegistryIssue], kind: str
+) -> bool:
+    if key not in seen:
+        return False
+    first = seen[key].source
+    message = (
+        f"entry {entry.index}: duplicate {kind} id {key!r} (first defined at {first}); ignored"
+    )
+    issues.append(RegistryIssue(entry.source, entry.line, "registry-duplicate-id", message))
+    return True
+
+
+def _load_resources(files: list[Path], issues: list[RegistryIssue]) -> list[Resource]:
+    resources: dict[str, Resource] = {}
+    ordered: list[Resource] = []
+    for path in files:
+        for entry in _entries(path, "resources.schema.json", issues):
+            resource = _resource(entry)
+            if _duplicate(resources, resource.id, entry, issues, "resource"):
+                continue
+            resources[resource.id] = resource
+            ordered.append(resource)
+    return ordered
+
+
+def _resource(entry: _Entry) -> Resource:
+    data = entry.data
+    return Resource(
+        id=data["id"],
+        url=data["url"],
+        title=as_str(data.get("title")),
+        type=as_str(data.get("type")),
+        cited_by=tuple(data.get("cited_by") or ()),
+        stable_id=as_str(data.get("stable_id")),
+        source=f"{entry.source}:{entry.line}",
+    )
+
+
+def _load_citation_stats(
+    files: list[Path], issues: list[RegistryIssue]
+) -> dict[str, CitationStats]:
+    stats: dict[str, CitationStats] = {}
+    for path in files:
+        for entry in _entries(path, "citation-stats.schema.json", issues):
+            data = entry.data
+            stats[data["page"]] = CitationStats(
+                total=data["total"],
+                with_quotes=data.get("withQuotes", 0),
+                accuracy_checked=data.get("accuracyChecked", 0),
+                inaccurate=data.get("inaccurate", 0),
+            )
+    return stats
+
+
+def _load_edit_log(files: list[Path], issues: list[RegistryIssue]) -> list[EditLogEntry]:
+    entries = []
+    for path in files:
+        for entry in _entries(path, "edit-log.schema.json", issues):
+            data = entry.data
+            title = as_str(data.get("title")) or ""
+            entries.append(EditLogEntry(str(data["date"])[:10], title, tuple(data["pages"])))
+    return entries
+
+
+def _load_external_links(
+    files: list[Path], issues: list[RegistryIssue]
+) -> dict[str, dict[str, str]]:
+    links: dict[str, dict[str, str]] = {}
+    for path in files:
+        for entry in _entries(path, "external-links.schema.json", issues):
+            links[entry.data["pageId"]] = dict(entry.data["links"])
+    return links
