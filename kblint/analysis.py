@@ -13,14 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from kblint.article import Article, read_article
+from kblint.checks import FileContext
 from kblint.config import Config
 from kblint.corpus import PageSummary
 from kblint.discovery import PageIdentity
 from kblint.facts import PageFacts
 from kblint.gitdates import GitDates
-from kblint.model import Problem
+from kblint.model import Finding, Problem
 from kblint.record import PageRecord, build
 from kblint.registries import Registries
+from kblint.rulebook import RuleBook
+from kblint.runner import builtin_findings, run_file_rules
+from kblint.suppress import Directive, parse_directives
 
 _NUMERIC_ID_KEY = re.compile(r"^numericId\s*:", re.MULTILINE)
 
@@ -31,41 +35,39 @@ class RunContext:
     registries: Registries
     git: GitDates
     now: datetime
-
-
-@dataclass(slots=True)
-class PositionedProblem:
-    """A parser problem with its file position already resolved."""
-
-    rule: str
-    line: int
-    column: int
-    message: str
-    end_line: int | None = None
-    end_column: int | None = None
+    book: RuleBook
 
 
 @dataclass(slots=True)
 class FileResult:
+    """Everything one file contributes: its summary, its record and findings (when linted)."""
+
     rel_path: str
     summary: PageSummary | None
     record: PageRecord | None
-    problems: list[PositionedProblem] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
 
 
 def analyse(path: Path, rel_path: str, context: RunContext, want_record: bool) -> FileResult:
+    """Parse once; always summarise; build the record and run file rules only when linted."""
     article = read_article(path, rel_path)
-    problems = [_position(article, problem) for problem in article.problems]
+    rules = context.config.effective_rules(context.book, rel_path)
+    problems = builtin_findings(rel_path, (_position(article, p) for p in article.problems), rules)
     if not article.readable:
         return FileResult(rel_path, None, None, problems)
     identity = PageIdentity.from_rel_path(rel_path)
-    facts = page_facts(identity.id, rel_path, article.frontmatter, context)
-    record = None
-    if want_record:
-        resources = context.registries.resources
-        record = build(article, identity, context.config, context.now, facts, resources)
     summary = summarize(article, identity, context.config.components.entity_links)
-    return FileResult(rel_path, summary, record, problems)
+    if not want_record:
+        return FileResult(rel_path, summary, None)
+    facts = page_facts(identity.id, rel_path, article.frontmatter, context)
+    resources = context.registries.resources
+    record = build(article, identity, context.config, context.now, facts, resources)
+    check_context = FileContext(article, record, context.config, context.registries)
+    findings = problems + run_file_rules(check_context, rules)
+    comments = [(c.start, c.end) for c in article.mdx_layer.comments]
+    directives = parse_directives(article.text, comments, article.index)
+    return FileResult(rel_path, summary, record, findings, directives)
 
 
 def page_facts(page_id: str, rel_path: str, fm: dict[str, Any], context: RunContext) -> PageFacts:
@@ -122,14 +124,10 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _position(article: Article, problem: Problem) -> PositionedProblem:
+def _position(
+    article: Article, problem: Problem
+) -> tuple[str, int, int, str, int | None, int | None]:
     start = article.position(problem.offset)
     end = article.position(problem.end_offset) if problem.end_offset is not None else None
-    return PositionedProblem(
-        problem.rule,
-        start.line,
-        start.column,
-        problem.message,
-        end.line if end else None,
-        end.column if end else None,
-    )
+    end_line, end_column = (end.line, end.column) if end else (None, None)
+    return problem.rule, start.line, start.column, problem.message, end_line, end_column

@@ -54,6 +54,9 @@ class Corpus:
         self.entities = self._entities_with_auto()
         self.numeric_ids = self._numeric_id_map()
         self._backlinks = self._compute_backlinks()
+        self._numeric_issues: dict[str, list[CorpusIssue]] = {}
+        for issue in self._compute_numeric_id_issues():
+            self._numeric_issues.setdefault(issue.rel_path, []).append(issue)
         self.ranks = self._compute_ranks()
 
     # -- entities and ids -------------------------------------------------------------------
@@ -98,7 +101,10 @@ class Corpus:
         entity = self.entities.get(page_id)
         return entity.type if entity else None
 
-    def numeric_id_issues(self) -> list[CorpusIssue]:
+    def numeric_id_issues(self, rel_path: str) -> list[CorpusIssue]:
+        return list(self._numeric_issues.get(rel_path, []))
+
+    def _compute_numeric_id_issues(self) -> list[CorpusIssue]:
         """A page claiming a numericId that belongs to another entity or page (§7)."""
         issues = []
         owner_of: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""Runs kblint: registries, every article of the KB parsed once, the corpus, then findings.
+"""Runs kblint: registries, every article of the KB parsed once, the corpus, rules, suppressions.
 
 Cross-file data always comes from the whole KB, even when only some files are linted (that is
 what pre-commit passes), so backlinks, ids, ranks and similarity do not depend on the selection.
@@ -6,16 +6,21 @@ what pre-commit passes), so backlinks, ids, ranks and similarity do not depend o
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from kblint import gitdates, registry_loader, rulebook
-from kblint.analysis import FileResult, PositionedProblem, RunContext, analyse
+from kblint import gitdates, registry_loader, suppress
+from kblint.analysis import FileResult, RunContext, analyse
+from kblint.checks import CorpusContext, Hit
+from kblint.config import EffectiveRule
 from kblint.corpus import Corpus
 from kblint.model import Finding, Severity
 from kblint.record import PageRecord
+from kblint.rulebook import RuleBook
+from kblint.runner import run_corpus_rules, to_finding
 from kblint.workspace import Workspace
 
 
@@ -42,6 +47,12 @@ class RunReport:
         return sum(1 for finding in self.findings if finding.severity is severity)
 
 
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    now: datetime
+    warn_unused_suppressions: bool = False
+
+
 def display_path(path: Path) -> str:
     """The path as a user would type it from the working directory."""
     try:
@@ -51,66 +62,99 @@ def display_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def run(workspace: Workspace, targets: list[Path], now: datetime) -> RunReport:
-    loaded = registry_loader.load(workspace.kb_root, workspace.config.registries)
-    context = RunContext(
-        workspace.config, loaded.registries, gitdates.collect(workspace.content_root), now
-    )
+def run(
+    workspace: Workspace, book: RuleBook, targets: list[Path], options: RunOptions
+) -> RunReport:
+    config = workspace.config
+    loaded = registry_loader.load(workspace.kb_root, config.registries)
+    git = gitdates.collect(workspace.content_root) if config.git_dates else gitdates.GitDates()
+    context = RunContext(config, loaded.registries, git, options.now, book)
     wanted = {path.resolve() for path in targets}
-    kb_paths = [path.resolve() for path in workspace.all_articles()]
+    kb_paths = [
+        p.resolve()
+        for p in workspace.all_articles()
+        if not config.is_excluded(workspace.rel_path(p))
+    ]
     order = list(dict.fromkeys(kb_paths + [path.resolve() for path in targets]))
     results = {
         path: analyse(path, workspace.rel_path(path), context, want_record=path in wanted)
         for path in order
     }
     corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
-    reports = [_report(path, results[path], corpus) for path in targets]
-    other = [_registry_finding(issue) for issue in loaded.issues]
-    return RunReport(reports, other)
+    reports = [_report(path, results[path], corpus, context, options) for path in targets]
+    other = [_registry_finding(issue, workspace, book) for issue in loaded.issues]
+    return RunReport(reports, [f for f in other if f is not None])
 
 
-def _report(path: Path, result: FileResult, corpus: Corpus) -> ArticleReport:
-    shown = display_path(path)
-    findings = [problem_finding(problem, shown) for problem in result.problems]
+def _report(
+    path: Path, result: FileResult, corpus: Corpus, context: RunContext, options: RunOptions
+) -> ArticleReport:
     record = result.record
-    if record is not None:
+    findings = list(result.findings)
+    rules = context.config.effective_rules(context.book, result.rel_path)
+    if record is not None and result.summary is not None:
         record.backlinks = corpus.backlinks(record.identity.id)
         record.data.update(corpus.ranks.get(result.rel_path, {}))
-    for issue in corpus.numeric_id_issues():
-        if issue.rel_path == result.rel_path:
-            findings.append(_finding(shown, issue.line, 1, issue.rule, issue.message))
-    return ArticleReport(shown, record, sorted(findings))
-
-
-def problem_finding(problem: PositionedProblem, shown: str) -> Finding:
-    finding = _finding(shown, problem.line, problem.column, problem.rule, problem.message)
-    if problem.end_line is None:
-        return finding
-    return Finding(
-        finding.path,
-        finding.line,
-        finding.column,
-        finding.rule,
-        finding.code,
-        finding.severity,
-        finding.message,
-        problem.end_line,
-        problem.end_column,
+        ctx = CorpusContext(result.summary, record, corpus, context.config)
+        findings += run_corpus_rules(ctx, rules)
+    findings = _suppressed(findings, result, context.book, rules, options)
+    shown = display_path(path)
+    return ArticleReport(
+        shown, record, sorted(dataclasses.replace(f, path=shown) for f in findings)
     )
 
 
-def _registry_finding(issue: registry_loader.RegistryIssue) -> Finding:
-    return _finding(display_path(issue.path), issue.line, 1, issue.rule, issue.message)
+def _suppressed(
+    findings: list[Finding],
+    result: FileResult,
+    book: RuleBook,
+    rules: dict[str, EffectiveRule],
+    options: RunOptions,
+) -> list[Finding]:
+    """Drop suppressed findings; report unknown rules in directives and, if asked, unused ones."""
+    suppressions = suppress.build(result.directives)
+    kept = [f for f in findings if not _is_suppressed(f, suppressions)]
+    extra: list[tuple[str, Hit]] = []
+    for directive in result.directives:
+        for name in directive.rules:
+            if book.get(name) is None:
+                message = f"suppression names unknown rule {name!r}"
+                extra.append(
+                    (
+                        "invalid-suppression",
+                        Hit(message, line=directive.line, column=directive.column),
+                    )
+                )
+    if options.warn_unused_suppressions:
+        for item in suppressions:
+            if not item.used:
+                what = ", ".join(sorted(item.rules)) if item.rules else "all rules"
+                message = f"unused suppression (kblint-{item.kind} {what})"
+                extra.append(
+                    ("unused-suppression", Hit(message, line=item.line, column=item.column))
+                )
+    for name, hit in extra:
+        effective = rules.get(name)
+        if effective is not None:
+            kept.append(to_finding(result.rel_path, effective, hit, None))
+    return kept
 
 
-def _finding(path: str, line: int, column: int, rule_name: str, message: str) -> Finding:
-    rule = rulebook.builtin().get(rule_name)
-    return Finding(
-        path=path,
-        line=line,
-        column=column,
-        rule=rule_name,
-        code=rule.code if rule else "",
-        severity=rule.severity if rule else Severity.ERROR,
-        message=message,
-    )
+def _is_suppressed(finding: Finding, suppressions: list[suppress.Suppression]) -> bool:
+    hit = False
+    for suppression in suppressions:
+        if suppression.covers(finding.line, finding.rule, finding.code):
+            suppression.used.add(finding.rule)
+            hit = True
+    return hit
+
+
+def _registry_finding(
+    issue: registry_loader.RegistryIssue, workspace: Workspace, book: RuleBook
+) -> Finding | None:
+    rel = os.path.relpath(issue.path, workspace.kb_root)
+    effective = workspace.config.effective_rules(book, rel).get(issue.rule)
+    if effective is None:
+        return None
+    hit = Hit(issue.message, line=issue.line, column=1)
+    return dataclasses.replace(to_finding(rel, effective, hit, None), path=display_path(issue.path))

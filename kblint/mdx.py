@@ -496,11 +496,12 @@ def mask(text: str, layer: MdxLayer) -> str:
             continue
         pieces.append(text[cursor:start])
         filler = " " if _alone_on_lines(text, start, end) else PLACEHOLDER
-        pieces.append(_blank(text[start:end], filler))
+        pieces.append(blank(text[start:end], filler))
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
 
 
-def _blank(segment: str, filler: str) -> str:
+def blank(segment: str, filler: str) -> str:
+    """Replace every character but line breaks with `filler`."""
     return "\n".join(filler * len(part) for part in segment.split("\n"))

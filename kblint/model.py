@@ -86,6 +86,15 @@ class Problem:
     end_offset: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace text[start:end] (offsets of the normalised article text) with `replacement`."""
+
+    start: int
+    end: int
+    replacement: str
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
     """One reported problem, ready for a reporter. Sorted by file, then position, then rule."""
@@ -99,3 +108,4 @@ class Finding:
     message: str = field(compare=False)
     end_line: int | None = field(default=None, compare=False)
     end_column: int | None = field(default=None, compare=False)
+    edits: tuple[Edit, ...] = field(default=(), compare=False, repr=False)

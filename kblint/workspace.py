@@ -51,8 +51,9 @@ def find_kb_root(start: Path, config: Config) -> Path | None:
     return None
 
 
-def open_workspace(start: Path, config: Config) -> Workspace:
-    kb_root = find_kb_root(start, config)
+def open_workspace(start: Path, config: Config, config_file: Path | None = None) -> Workspace:
+    """The KB a run is about: the config file's folder, else the nearest KB-looking folder."""
+    kb_root = config_file.resolve().parent if config_file else find_kb_root(start, config)
     if kb_root is None:
         folder = start if start.is_dir() else start.parent
         return Workspace(folder.resolve(), folder.resolve(), config, standalone=True)

@@ -19,13 +19,17 @@ RISK_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
 
 
 def make_console(no_color: bool = False, file: object | None = None) -> Console:
-    return Console(
+    console = Console(
         no_color=no_color or None,
         highlight=False,
         soft_wrap=True,
         file=file,  # type: ignore[arg-type]
         emoji=False,
     )
+    if not console.is_terminal:
+        # Pipes and CI logs have no width; tables should not wrap at the 80-column default.
+        console.width = 200
+    return console
 
 
 def render(report: RunReport, console: Console, show_coverage: bool = True) -> None:

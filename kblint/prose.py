@@ -1,0 +1,68 @@
+"""The prose of an article: the text a reader reads, for declarative rules and prose checks.
+
+`prose_text` returns a copy of the article text of the same length and line breaks in which
+everything that is not prose is blanked: frontmatter, code, ESM, comments, `{…}` expressions,
+JSX tags and their attributes, link targets, bare URLs. Children of elements (container prose,
+the visible text of an inline component) and link text stay, so a regex match on it has the
+same offsets, lines and columns as in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kblint.article import Article
+from kblint.mdx import blank
+from kblint.metrics import Intervals, code_intervals
+
+_BARE_URL = re.compile(r"(?:https?|ftp)://[^\s<>()\]]+|\bwww\.[^\s<>()\]]+")
+_AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>")
+
+
+def non_prose_spans(article: Article, code: Intervals | None = None) -> Iterator[tuple[int, int]]:
+    layer = article.mdx_layer
+    yield 0, article.body_start
+    yield from (code or code_intervals(article)).spans
+    for spans in (layer.esm, layer.comments, layer.expressions):
+        yield from ((span.start, span.end) for span in spans)
+    for element in layer.elements:
+        yield element.start, element.open_end
+        if not element.self_closing:
+            yield element.close_start, element.end
+    for link in article.md_layer.links:
+        label_end = link.start + (2 if link.image else 1) + len(link.text)
+        yield link.start, link.start + (2 if link.image else 1)
+        yield label_end, link.end
+    text = article.text
+    yield from (m.span() for m in _BARE_URL.finditer(text, article.body_start))
+    yield from (m.span() for m in _AUTOLINK.finditer(text, article.body_start))
+
+
+def prose_text(article: Article, code: Intervals | None = None) -> str:
+    """The article text with non-prose blanked (spaces; line breaks kept)."""
+    blanks = Intervals(non_prose_spans(article, code))
+    text = article.text
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in blanks.spans:
+        pieces.append(text[cursor:start])
+        pieces.append(blank(text[start:end], " "))
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def heading_text(article: Article, prose: str) -> str:
+    """Only the heading lines of the prose (everything else blanked)."""
+    keep = {heading.line for heading in article.md_layer.headings}
+    lines = prose.split("\n")
+    return "\n".join(
+        line if number in keep else " " * len(line) for number, line in enumerate(lines)
+    )
+
+
+def frontmatter_text(article: Article) -> str:
+    """Only the frontmatter (the rest blanked), for rules that look at it on purpose."""
+    text = article.text
+    return text[: article.body_start] + blank(text[article.body_start :], " ")

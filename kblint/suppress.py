@@ -1,0 +1,104 @@
+"""Inline suppression comments.
+
+In MDX an HTML comment does not compile, so both forms are accepted:
+`{/* kblint-disable RULE */}` and `<!-- kblint-disable RULE -->`, with the directives
+`kblint-disable-next-line`, `kblint-disable-line`, `kblint-disable` … `kblint-enable` (a range)
+and `kblint-disable-file`. RULE is a code or a name; several may be given (comma or space
+separated); none means every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kblint.model import LineIndex
+
+_DIRECTIVE = re.compile(
+    r"^kblint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*)$", re.DOTALL
+)
+_UNTIL_END = 10**9
+
+
+@dataclass(slots=True)
+class Suppression:
+    """Lines `first`..`last` (1-based, inclusive) where `rules` (None = all) are silenced."""
+
+    kind: str
+    rules: frozenset[str] | None
+    first: int
+    last: int
+    line: int  # where the comment is
+    column: int
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, line: int, rule_name: str, rule_code: str) -> bool:
+        if not self.first <= line <= self.last:
+            return False
+        return self.rules is None or rule_name in self.rules or rule_code in self.rules
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    kind: str
+    rules: tuple[str, ...]
+    line: int
+    column: int
+    end_line: int
+
+
+def comment_body(source: str) -> str:
+    """The text inside `{/* … */}` or `<!-- … -->`."""
+    body = source.strip()
+    if body.startswith("{"):
+        body = body[1:-1].strip()
+        body = body.removeprefix("/*").removesuffix("*/")
+    else:
+        body = body.removeprefix("<!--").removesuffix("-->")
+    return body.strip()
+
+
+def parse_directives(text: str, spans: list[tuple[int, int]], index: LineIndex) -> list[Directive]:
+    directives = []
+    for start, end in spans:
+        match = _DIRECTIVE.match(comment_body(text[start:end]))
+        if match is None:
+            continue
+        rules = tuple(r for r in re.split(r"[\s,]+", match.group(2).strip()) if r)
+        position = index.position(start)
+        end_line = index.position(max(start, end - 1)).line
+        directives.append(
+            Directive(match.group(1), rules, position.line, position.column, end_line)
+        )
+    return directives
+
+
+def build(directives: list[Directive]) -> list[Suppression]:
+    """Turn directives into line ranges; an unmatched `disable` runs to the end of the file."""
+    suppressions: list[Suppression] = []
+    open_ranges: list[Suppression] = []
+    for d in directives:
+        rules = frozenset(d.rules) if d.rules else None
+        if d.kind == "disable-next-line":
+            suppressions.append(
+                Suppression(d.kind, rules, d.end_line + 1, d.end_line + 1, d.line, d.column)
+            )
+        elif d.kind == "disable-line":
+            suppressions.append(Suppression(d.kind, rules, d.line, d.end_line, d.line, d.column))
+        elif d.kind == "disable-file":
+            suppressions.append(Suppression(d.kind, rules, 1, _UNTIL_END, d.line, d.column))
+        elif d.kind == "disable":
+            opened = Suppression(d.kind, rules, d.line, _UNTIL_END, d.line, d.column)
+            suppressions.append(opened)
+            open_ranges.append(opened)
+        else:
+            _close(open_ranges, rules, d.line)
+    return suppressions
+
+
+def _close(open_ranges: list[Suppression], rules: frozenset[str] | None, line: int) -> None:
+    """`enable` closes the open ranges it names (all of them when it names none)."""
+    for opened in list(open_ranges):
+        if rules is None or opened.rules is None or opened.rules & rules:
+            opened.last = line
+            open_ranges.remove(opened)
