@@ -146,8 +146,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         where = f"{key}." if key != "(top level)" else ""
         return f"{where}{extra}: unknown key{hint}; allowed: {', '.join(allowed)}"
     if error.validator == "enum":
-        allowed = ", ".join(str(v) for v in schema.get("enum", []))
-        return f"{key}: {error.instance!r} is not allowed; allowed values: {allowed}"
+        values = ", ".join(str(v) for v in schema.get("enum", []))
+        return f"{key}: {error.instance!r} is not allowed; allowed values: {values}"
     if error.validator == "oneOf" and isinstance(error.instance, str):
         return (
             f"{key}: {error.instance!r} is not allowed; allowed values: off, error, warning, info"

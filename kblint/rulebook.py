@@ -15,9 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-# The stdlib regex parser, to inspect a pattern's structure (private, but stable since 3.11).
-sre_parse: Any = importlib.import_module("re._parser")
 from typing import Any
 
 import jsonschema
@@ -26,6 +23,8 @@ import yaml
 from kblint.model import Severity
 from kblint.resources import data_dir
 
+# The stdlib regex parser, to inspect a pattern's structure (private, but stable since 3.11).
+sre_parse: Any = importlib.import_module("re._parser")
 _UNBOUNDED = 65535  # sre's MAXREPEAT as the parser reports it
 
 
