@@ -15,7 +15,7 @@ from typing import Any
 from kblint.article import Article, read_article
 from kblint.checks import FileContext
 from kblint.config import Config
-from kblint.corpus import PageSummary
+from kblint.corpus import LinkRef, PageSummary
 from kblint.discovery import PageIdentity
 from kblint.facts import PageFacts
 from kblint.gitdates import GitDates
@@ -93,9 +93,14 @@ def summarize(
     title = fm.get("title")
     numeric_id = fm.get("numericId")
     entity_links = tuple(
-        element.attribute("id") or ""
+        _ref(article, element.start, element.attribute("id") or "", element.attribute("name"))
         for element in article.mdx_layer.elements
         if element.name in entity_link_names and element.attribute("id")
+    )
+    internal_links = tuple(
+        _ref(article, link.start, link.target)
+        for link in article.md_layer.links
+        if link.target.startswith("/")
     )
     return PageSummary(
         rel_path=article.rel_path,
@@ -110,7 +115,13 @@ def summarize(
         reader_importance=_number(fm.get("readerImportance")),
         research_importance=_number(fm.get("researchImportance")),
         numeric_id_line=_key_line(article.text, article.body_start),
+        internal_links=internal_links,
     )
+
+
+def _ref(article: Article, offset: int, target: str, name: str | None = None) -> LinkRef:
+    position = article.position(offset)
+    return LinkRef(target, position.line, position.column, name)
 
 
 def _key_line(text: str, body_start: int) -> int:

@@ -16,6 +16,16 @@ NUMERIC_ID_PREFIX = "E"
 
 
 @dataclass(frozen=True, slots=True)
+class LinkRef:
+    """An outgoing reference with its file position: an EntityLink id or a link target."""
+
+    target: str
+    line: int
+    column: int
+    name: str | None = None  # the EntityLink `name` attribute, when given
+
+
+@dataclass(frozen=True, slots=True)
 class PageSummary:
     """What the corpus needs to know about one article. Small and picklable."""
 
@@ -27,10 +37,11 @@ class PageSummary:
     numeric_id: str | None
     entity_type: str | None  # frontmatter `entityType`
     description: str | None
-    entity_links: tuple[str, ...]  # `id` of every EntityLink element, in order
+    entity_links: tuple[LinkRef, ...]  # every EntityLink element with an `id`, in order
     reader_importance: float | None
     research_importance: float | None
     numeric_id_line: int = 1  # file line of the frontmatter `numericId` key
+    internal_links: tuple[LinkRef, ...] = ()  # Markdown links whose target starts with `/`
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +152,7 @@ class Corpus:
                 result.setdefault(related.id, []).append(entry)
                 listed.setdefault(related.id, set()).add(entity.id)
         for page in self.pages:
-            for target in dict.fromkeys(self.resolve(link) for link in page.entity_links):
+            for target in dict.fromkeys(self.resolve(link.target) for link in page.entity_links):
                 if target == page.id or page.id in listed.get(target, ()):
                     continue
                 entry = {

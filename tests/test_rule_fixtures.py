@@ -1,0 +1,92 @@
+"""Every rule has a fixture article with its expected findings marked inline; this collects
+them all, lints the fixture KB once, and compares findings (rule, line, column) exactly.
+
+Markers (comments count as nothing, so they do not change what is measured):
+- `{/* expect: RULE@COL, RULE@COL */}` or `<!-- expect: … -->`: findings on the marker's line;
+- `{/* expect@LINE: RULE@COL */}`: findings on LINE (for frontmatter, code, multi-line tags);
+- a sidecar `<fixture>.expect` with lines `LINE:COL RULE` for files that cannot hold comments.
+A fixture `<rule>.mdx` or `<rule>--<variant>.mdx` checks only findings of `<rule>`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kblint.config_loader import load_config
+from kblint.engine import RunOptions, RunReport, run
+from kblint.rulebook import builtin
+from kblint.workspace import open_workspace
+
+from conftest import FIXTURES, NOW
+
+KB = FIXTURES / "rules" / "kb"
+FIXTURE_DIR = KB / "content" / "docs" / "fixtures"
+_MARKER = re.compile(r"(?:\{/\*|<!--)\s*expect(?:@(\d+))?:\s*(.*?)\s*(?:\*/\}|-->)")
+_EXPECTATION = re.compile(r"([a-z0-9-]+)@(\d+)")
+
+Expectation = tuple[int, int, str]
+
+
+def fixture_files() -> list[Path]:
+    return sorted(p for p in FIXTURE_DIR.iterdir() if p.suffix in (".mdx", ".md"))
+
+
+def rule_of(path: Path) -> str:
+    return path.stem.split("--", 1)[0]
+
+
+def expectations(path: Path) -> set[Expectation]:
+    sidecar = path.with_name(path.name + ".expect")
+    if sidecar.exists():
+        found = set()
+        for line in sidecar.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                where, rule = line.split()
+                row, column = where.split(":")
+                found.add((int(row), int(column), rule))
+        return found
+    return set(_markers(path.read_text(encoding="utf-8")))
+
+
+def _markers(text: str) -> Iterator[Expectation]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        for marker in _MARKER.finditer(line):
+            target = int(marker.group(1)) if marker.group(1) else number
+            for rule, column in _EXPECTATION.findall(marker.group(2)):
+                yield target, int(column), rule
+
+
+@pytest.fixture(scope="module")
+def report() -> RunReport:
+    config, book = load_config(KB / "kblint.yaml")
+    workspace = open_workspace(KB, config, KB / "kblint.yaml")
+    return run(workspace, book, workspace.all_articles(), RunOptions(NOW))
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
+def test_fixture_findings(path: Path, report: RunReport) -> None:
+    rule = rule_of(path)
+    found = {
+        (f.line, f.column, f.rule)
+        for article in report.articles
+        if Path(article.display_path).resolve() == path.resolve()
+        for f in article.findings
+        if f.rule == rule
+    }
+    assert found == expectations(path)
+
+
+def test_every_rule_has_a_fixture() -> None:
+    covered = {rule_of(path) for path in fixture_files()}
+    missing = sorted(rule.name for rule in builtin().rules if rule.name not in covered)
+    assert missing == [], f"rules without a fixture in {FIXTURE_DIR}: {missing}"
+
+
+def test_every_fixture_names_a_rule() -> None:
+    names = {rule.name for rule in builtin().rules}
+    unknown = sorted(p.name for p in fixture_files() if rule_of(p) not in names)
+    assert unknown == []
