@@ -71,7 +71,7 @@ def _parse(source: str, offset: int, text: str) -> tuple[dict[str, Any], list[Pr
     try:
         data = load_yaml(source)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = _useful_mark(error, source)
         where = offset
         if mark is not None:
             where = _offset_of(text, offset, mark.line, mark.column)
@@ -87,6 +87,16 @@ def _parse(source: str, offset: int, text: str) -> tuple[dict[str, Any], list[Pr
             Problem("frontmatter-parse", offset, f"frontmatter must be a mapping, got {kind}")
         ]
     return {str(key): value for key, value in data.items()}, []
+
+
+def _useful_mark(error: yaml.MarkedYAMLError, source: str) -> yaml.Mark | None:
+    """Where to point: the problem, unless the parser only noticed it at the end of the block
+    (an unclosed quote or bracket): then where the unclosed construct started."""
+    mark = error.problem_mark
+    at_end = mark is not None and mark.index >= len(source.rstrip())
+    if (mark is None or at_end) and error.context_mark is not None:
+        return error.context_mark
+    return mark
 
 
 def _offset_of(text: str, base: int, line: int, column: int) -> int:

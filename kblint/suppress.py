@@ -22,7 +22,9 @@ _UNTIL_END = 10**9
 
 @dataclass(slots=True)
 class Suppression:
-    """Lines `first`..`last` (1-based, inclusive) where `rules` (None = all) are silenced."""
+    """Lines `first`..`last` (1-based, inclusive) where `rules` (None = all) are silenced.
+
+    `rules` holds names and codes lower-cased, so `KB003` and `kb003` both work."""
 
     kind: str
     rules: frozenset[str] | None
@@ -35,7 +37,7 @@ class Suppression:
     def covers(self, line: int, rule_name: str, rule_code: str) -> bool:
         if not self.first <= line <= self.last:
             return False
-        return self.rules is None or rule_name in self.rules or rule_code in self.rules
+        return self.rules is None or rule_name in self.rules or rule_code.lower() in self.rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def build(directives: list[Directive]) -> list[Suppression]:
     suppressions: list[Suppression] = []
     open_ranges: list[Suppression] = []
     for d in directives:
-        rules = frozenset(d.rules) if d.rules else None
+        rules = frozenset(rule.lower() for rule in d.rules) if d.rules else None
         if d.kind == "disable-next-line":
             suppressions.append(
                 Suppression(d.kind, rules, d.end_line + 1, d.end_line + 1, d.line, d.column)

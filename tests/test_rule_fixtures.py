@@ -4,7 +4,8 @@ them all, lints the fixture KB once, and compares findings (rule, line, column) 
 Markers (comments count as nothing, so they do not change what is measured):
 - `{/* expect: RULE@COL, RULE@COL */}` or `<!-- expect: … -->`: findings on the marker's line;
 - `{/* expect@LINE: RULE@COL */}`: findings on LINE (for frontmatter, code, multi-line tags);
-- a sidecar `<fixture>.expect` with lines `LINE:COL RULE` for files that cannot hold comments.
+- a sidecar `<fixture>.expect` with lines `LINE:COL RULE` for files that cannot hold comments;
+- in registry fixtures (`data/**/<rule>*.yaml`): `# expect: RULE@COL` YAML comments.
 A fixture `<rule>.mdx` or `<rule>--<variant>.mdx` checks only findings of `<rule>`.
 """
 
@@ -15,17 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, NOW
 
 from kblint.config_loader import load_config
 from kblint.engine import RunOptions, RunReport, run
 from kblint.rulebook import builtin
 from kblint.workspace import open_workspace
 
-from conftest import FIXTURES, NOW
-
 KB = FIXTURES / "rules" / "kb"
 FIXTURE_DIR = KB / "content" / "docs" / "fixtures"
 _MARKER = re.compile(r"(?:\{/\*|<!--)\s*expect(?:@(\d+))?:\s*(.*?)\s*(?:\*/\}|-->)")
+_YAML_MARKER = re.compile(r"#\s*expect(?:@(\d+))?:\s*(.*)$")
 _EXPECTATION = re.compile(r"([a-z0-9-]+)@(\d+)")
 
 Expectation = tuple[int, int, str]
@@ -33,6 +34,12 @@ Expectation = tuple[int, int, str]
 
 def fixture_files() -> list[Path]:
     return sorted(p for p in FIXTURE_DIR.iterdir() if p.suffix in (".mdx", ".md"))
+
+
+def registry_fixture_files() -> list[Path]:
+    """Registry files named after a rule (`data/entities/registry-schema.yaml`)."""
+    names = {rule.name for rule in builtin().rules}
+    return sorted(p for p in (KB / "data").rglob("*.yaml") if rule_of(p) in names)
 
 
 def rule_of(path: Path) -> str:
@@ -52,9 +59,9 @@ def expectations(path: Path) -> set[Expectation]:
     return set(_markers(path.read_text(encoding="utf-8")))
 
 
-def _markers(text: str) -> Iterator[Expectation]:
+def _markers(text: str, marker_pattern: re.Pattern[str] = _MARKER) -> Iterator[Expectation]:
     for number, line in enumerate(text.splitlines(), start=1):
-        for marker in _MARKER.finditer(line):
+        for marker in marker_pattern.finditer(line):
             target = int(marker.group(1)) if marker.group(1) else number
             for rule, column in _EXPECTATION.findall(marker.group(2)):
                 yield target, int(column), rule
@@ -64,7 +71,8 @@ def _markers(text: str) -> Iterator[Expectation]:
 def report() -> RunReport:
     config, book = load_config(KB / "kblint.yaml")
     workspace = open_workspace(KB, config, KB / "kblint.yaml")
-    return run(workspace, book, workspace.all_articles(), RunOptions(NOW))
+    options = RunOptions(NOW, warn_unused_suppressions=True)
+    return run(workspace, book, workspace.all_articles(), options)
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
@@ -80,8 +88,20 @@ def test_fixture_findings(path: Path, report: RunReport) -> None:
     assert found == expectations(path)
 
 
+@pytest.mark.parametrize("path", registry_fixture_files(), ids=lambda p: p.name)
+def test_registry_fixture_findings(path: Path, report: RunReport) -> None:
+    rule = rule_of(path)
+    found = {
+        (f.line, f.column, f.rule)
+        for f in report.other_findings
+        if Path(f.path).resolve() == path.resolve() and f.rule == rule
+    }
+    expected = set(_markers(path.read_text(encoding="utf-8"), _YAML_MARKER))
+    assert found == expected
+
+
 def test_every_rule_has_a_fixture() -> None:
-    covered = {rule_of(path) for path in fixture_files()}
+    covered = {rule_of(path) for path in fixture_files() + registry_fixture_files()}
     missing = sorted(rule.name for rule in builtin().rules if rule.name not in covered)
     assert missing == [], f"rules without a fixture in {FIXTURE_DIR}: {missing}"
 
