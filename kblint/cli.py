@@ -156,12 +156,25 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if report.count(Severity.ERROR) else EXIT_CLEAN)
 
 
+class RulesFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+
+
 @app.command("rules")
 def list_rules(
-    config: ConfigOpt = None, isolated: IsolatedOpt = False, no_color: NoColorOpt = False
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    no_color: NoColorOpt = False,
+    output_format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="table, or markdown (the README's table).")
+    ] = RulesFormat.table,
 ) -> None:
     """List every rule: code, name, default severity, fixable, summary."""
     _, book = _guarded_config(Path.cwd(), Invocation([], None, config, isolated))
+    if output_format is RulesFormat.markdown:
+        sys.stdout.write(rulebook_report.markdown_table(book))
+        return
     rulebook_report.render_rules(book, console_report.make_console(no_color))
 
 

@@ -20,6 +20,16 @@ def render_rules(book: RuleBook, console: Console) -> None:
     console.print(table)
 
 
+def markdown_table(book: RuleBook) -> str:
+    """The README's rules table (kept in sync by a test)."""
+    lines = ["| code | name | severity | fixable | summary |", "|---|---|---|---|---|"]
+    for rule in book.rules:
+        fixable = "yes" if rule.fixable else ""
+        summary = rule.summary.replace("|", "\\|")
+        lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity.value} | {fixable} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
 def render_explain(rule: Rule, console: Console) -> None:
     console.print(Text(f"{rule.code} {rule.name}", style="bold"))
     console.print(rule.summary)
