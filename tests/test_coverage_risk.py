@@ -190,7 +190,7 @@ def test_coverage_through_the_record() -> None:
         "---\n"
         "## Overview\n\n"
         "| a | b |\n|---|---|\n\n"
-        "See [x](https://x.org) and <EntityLink id=\"E1\">y</EntityLink>.[^1]\n\n"
+        'See [x](https://x.org) and <EntityLink id="E1">y</EntityLink>.[^1]\n\n'
         "[^1]: note\n"
     )
     facts = PageFacts(
@@ -226,8 +226,10 @@ def test_coverage_through_the_record() -> None:
 @pytest.mark.parametrize(
     ("ratings", "expected"),
     [
-        ({"novelty": 4.5, "rigor": 7.0, "actionability": 5.2, "completeness": 7.5},
-         "N:4.5 R:7 A:5.2 C:7.5"),
+        (
+            {"novelty": 4.5, "rigor": 7.0, "actionability": 5.2, "completeness": 7.5},
+            "N:4.5 R:7 A:5.2 C:7.5",
+        ),
         ({"completeness": 7, "novelty": 2}, "N:2 C:7"),
         ({"rigor": 6.8}, "R:6.8"),
         ({"actionability": 10}, "A:10"),
@@ -287,8 +289,8 @@ def test_specific_factual_claims(entity: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "entity", ["concept", "approach", "safety-agenda", "intelligence-paradigm", "crux", "debate",
-               "argument"],
+    "entity",
+    ["concept", "approach", "safety-agenda", "intelligence-paradigm", "crux", "debate", "argument"],
 )
 def test_conceptual_content(entity: str) -> None:
     assert outcome(entity_type=entity) == (30, ["conceptual-content"])
@@ -692,12 +694,10 @@ def test_lazy_continuation_is_not_part_of_a_definition() -> None:
     "searches the masked text, in which JSX attribute values are blanked",
 )
 def test_arxiv_ids_in_component_attributes_count() -> None:
-    text = (
-        'A <Paper id="2401.00001" /> B <Paper id="2401.00002" /> C <Paper id="2401.00003" />\n'
+    text = 'A <Paper id="2401.00001" /> B <Paper id="2401.00002" /> C <Paper id="2401.00003" />\n'
+    assert (
+        "suspicious-sequential-ids" in record_from_text(text).data["hallucinationRisk"]["factors"]
     )
-    assert "suspicious-sequential-ids" in record_from_text(text).data["hallucinationRisk"][
-        "factors"
-    ]
 
 
 # --- §11 recommendedScore ----------------------------------------------------------------------

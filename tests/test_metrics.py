@@ -154,7 +154,7 @@ def test_lowercase_html_keeps_its_text() -> None:
 
 def test_bare_urls_are_removed_and_link_text_kept() -> None:
     text = (
-        "Visit https://bare.org and <a href=\"https://x.org\">site</a> or [ok](https://ok.org) "
+        'Visit https://bare.org and <a href="https://x.org">site</a> or [ok](https://ok.org) '
         "or ![img](http://img.org/a.png).\n"
     )
     m = metrics(text)
@@ -273,7 +273,7 @@ def test_table_count_needs_pipes_at_both_ends_of_the_delimiter_row() -> None:
 
 def test_diagrams_components_and_mermaid_fences_not_images() -> None:
     text = (
-        '<Mermaid chart={`flowchart TD\n  A --> B{x}`} />\n\n'
+        "<Mermaid chart={`flowchart TD\n  A --> B{x}`} />\n\n"
         "```mermaid\nflowchart LR\n  A --> B\n```\n\n"
         "```text\nmermaid\n```\n\n"
         '<SquiggleEstimate code="normal(1, 2)" />\n\n'
