@@ -48,8 +48,19 @@ class Article:
 
     def code_line_ranges(self) -> list[tuple[int, int]]:
         """0-based inclusive line ranges of fenced and indented code blocks."""
-        ranges = [(f.first_line, f.last_line) for f in self.mdx_layer.fences]
+        ranges = [(f.first_line, f.last_line) for f in self.all_fences()]
         return sorted(ranges + self.md_layer.indented_code)
+
+    def all_fences(self) -> list[mdx.CodeBlock]:
+        """Fenced code blocks: the scanner's, plus any only markdown-it found (Markdown fences
+        nested deep in list items), as CodeBlocks with offsets."""
+        fences = list(self.mdx_layer.fences)
+        known = {fence.first_line for fence in fences}
+        for first, last, info in self.md_layer.fences:
+            if not any(f.first_line <= first <= f.last_line for f in fences) and first not in known:
+                start, end = self.index.line_start(first), self.index.line_end(last)
+                fences.append(mdx.CodeBlock(start, end, first, last, info, fenced=True))
+        return sorted(fences, key=lambda fence: fence.start)
 
 
 def decode(data: bytes) -> tuple[str, bool, bool]:
@@ -97,9 +108,10 @@ def parse_text(path: Path, rel_path: str, text: str) -> Article:
 def read_article(path: Path, rel_path: str) -> Article:
     """Read and parse a file; an unreadable file becomes an Article with one problem."""
     try:
-        text, had_bom, crlf = decode(path.read_bytes())
+        data = path.read_bytes()
+        text, had_bom, crlf = decode(data)
     except UnicodeDecodeError as error:
-        return unreadable(path, rel_path, f"file is not valid UTF-8 (byte {error.start})")
+        return _not_utf8(path, rel_path, data, error)
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return unreadable(path, rel_path, f"cannot read file: {reason}")
@@ -108,11 +120,33 @@ def read_article(path: Path, rel_path: str) -> Article:
     return article
 
 
-def unreadable(path: Path, rel_path: str, reason: str) -> Article:
-    empty = parse_text(path, rel_path, "")
-    empty.problems = [Problem("file-unreadable", 0, reason)]
-    empty.readable = False
-    return empty
+def unreadable(path: Path, rel_path: str, reason: str, text: str = "", offset: int = 0) -> Article:
+    """An article kblint cannot read: one problem, nothing measured, never rewritten."""
+    article = Article(
+        path=path,
+        rel_path=rel_path,
+        text=text,
+        frontmatter={},
+        body_start=0,
+        frontmatter_lines=None,
+        mdx_layer=mdx.MdxLayer(),
+        md_layer=markdown.MarkdownLayer([], [], [], [], []),
+        masked=text,
+        index=LineIndex(text),
+        is_mdx=path.suffix.lower() == ".mdx",
+        problems=[Problem("file-unreadable", offset, reason)],
+        readable=False,
+    )
+    return article
+
+
+def _not_utf8(path: Path, rel_path: str, data: bytes, error: UnicodeDecodeError) -> Article:
+    """Point at the first invalid byte: decode with replacement so lines and columns line up."""
+    text = data.decode("utf-8", errors="replace").removeprefix(BOM).replace("\r\n", "\n")
+    offset = max(0, text.find("\ufffd"))
+    bad = data[error.start : error.start + 1].hex().upper()
+    reason = f"file is not valid UTF-8: byte 0x{bad} cannot be decoded; save the file as UTF-8"
+    return unreadable(path, rel_path, reason, text, offset)
 
 
 def _blank_lines(text: str, end: int) -> str:
@@ -123,13 +157,21 @@ def _blank_lines(text: str, end: int) -> str:
 def _drop_jsx_in_indented_code(
     layer: mdx.MdxLayer, md_layer: markdown.MarkdownLayer, index: LineIndex
 ) -> None:
-    """In plain Markdown, tags inside an indented code block are code, not elements."""
-    if not md_layer.indented_code:
+    """In plain Markdown, tags inside an indented code block (or a fence only markdown-it saw)
+    are code, not elements."""
+    scanned = [(fence.first_line, fence.last_line) for fence in layer.fences]
+    markdown_only = [
+        (first, last)
+        for first, last, _ in md_layer.fences
+        if not any(a <= first <= b for a, b in scanned)
+    ]
+    ranges = md_layer.indented_code + markdown_only
+    if not ranges:
         return
 
     def in_code(offset: int) -> bool:
         line = index.line_of(offset)
-        return any(first <= line <= last for first, last in md_layer.indented_code)
+        return any(first <= line <= last for first, last in ranges)
 
     layer.elements = [e for e in layer.elements if not in_code(e.start)]
     layer.comments = [c for c in layer.comments if not in_code(c.start)]

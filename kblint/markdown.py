@@ -7,8 +7,9 @@ source; `_InlineMapper` then turns those into offsets of the article text.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -65,6 +66,9 @@ class MarkdownLayer:
     tables: list[Table]
     indented_code: list[tuple[int, int]]  # 0-based inclusive line ranges
     footnote_definitions: list[FootnoteDefinition]
+    #: Fences as markdown-it sees them: (first line, last line, info). The MDX scanner finds
+    #: fences first; this catches the ones it leaves to Markdown (nested deep in list items).
+    fences: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def _tracked(rule: InlineRule) -> InlineRule:
@@ -123,6 +127,8 @@ def parse(masked: str, index: LineIndex, mdx: bool) -> MarkdownLayer:
             _add_table(layer, token, masked, index)
         elif kind == "code_block" and token.map:
             layer.indented_code.append((token.map[0], token.map[1] - 1))
+        elif kind == "fence" and token.map:
+            layer.fences.append((token.map[0], token.map[1] - 1, token.info))
     return layer
 
 
@@ -145,6 +151,14 @@ def _add_table(layer: MarkdownLayer, token: Token, masked: str, index: LineIndex
     layer.tables.append(Table(first, end - 1, piped))
 
 
+@dataclass(frozen=True, slots=True)
+class _SourceLine:
+    """Where a content line starts in the text, and the content columns of `|` that were `\\|`."""
+
+    start: int
+    escapes: list[int]
+
+
 class _InlineMapper:
     """Maps offsets inside an inline token's content to offsets of the article text.
 
@@ -159,7 +173,7 @@ class _InlineMapper:
         self.cursor: dict[int, int] = {}
 
     def links(self, token: Token, in_footnote: bool) -> Iterator[Link]:
-        starts = self._line_offsets(token)
+        lines = self._line_offsets(token)
         content = token.content
         for child in _walk(token.children or []):
             span = (child.meta or {}).get("span")
@@ -172,31 +186,38 @@ class _InlineMapper:
             yield Link(
                 text=text,
                 target=target,
-                start=self._to_file(starts, content, start),
-                end=self._to_file(starts, content, end),
+                start=self._to_file(lines, content, start),
+                end=self._to_file(lines, content, end),
                 image=image,
                 in_footnote=in_footnote,
             )
 
-    def _line_offsets(self, token: Token) -> list[int]:
+    def _line_offsets(self, token: Token) -> list[_SourceLine]:
         first = (token.map or (0, 0))[0]
-        offsets = []
+        lines = []
         for number, line in enumerate(token.content.split("\n")):
             line0 = first + number
             line_start = self.index.line_start(line0)
             source = self.masked[line_start : self.index.line_end(line0)]
-            found = source.find(line, self.cursor.get(line0, 0)) if line else -1
+            cursor = self.cursor.get(line0, 0)
+            found, escapes = (source.find(line, cursor) if line else -1), []
+            if found == -1 and "|" in line:
+                # A table cell's content has `\|` unescaped to `|`: find the escaped form and
+                # remember where each dropped backslash was.
+                found = source.find(line.replace("|", "\\|"), cursor)
+                escapes = [i for i, char in enumerate(line) if char == "|"] if found != -1 else []
             if found == -1:
                 found = len(source) - len(source.lstrip())
-            self.cursor[line0] = found + len(line)
-            offsets.append(line_start + found)
-        return offsets
+            self.cursor[line0] = found + len(line) + len(escapes)
+            lines.append(_SourceLine(line_start + found, escapes))
+        return lines
 
     @staticmethod
-    def _to_file(starts: list[int], content: str, offset: int) -> int:
-        line = content.count("\n", 0, offset)
-        line_begin = content.rfind("\n", 0, offset) + 1
-        return starts[min(line, len(starts) - 1)] + (offset - line_begin)
+    def _to_file(lines: list[_SourceLine], content: str, offset: int) -> int:
+        number = min(content.count("\n", 0, offset), len(lines) - 1)
+        column = offset - (content.rfind("\n", 0, offset) + 1)
+        line = lines[number]
+        return line.start + column + bisect_right(line.escapes, column - 1)
 
 
 def _walk(tokens: list[Token]) -> Iterator[Token]:

@@ -22,7 +22,10 @@ from kblint.model import Problem
 #: of a line cannot turn the line into an indented code block, a list item or a table delimiter.
 PLACEHOLDER = "\ue000"
 
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})([^\n]*)")
+# MDX has no indented code, so a fence may be indented any amount (container children often
+# are); in Markdown four spaces make an indented code block, so a fence has at most three.
+_FENCE_MDX = re.compile(r"[ \t]*(`{3,}|~{3,})([^\n]*)")
+_FENCE_MD = re.compile(r" {0,3}(`{3,}|~{3,})([^\n]*)")
 _TAG_NAME = re.compile(r"[A-Za-z][\w.:-]*")
 _ATTR_NAME = re.compile(r"[A-Za-z_$][\w:.$-]*")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s@<>\\]+@[^\s@<>\\]+)>")
@@ -120,6 +123,7 @@ class MdxScanner:
         # would make a broken file quadratic; the file cannot build anyway, so stop trying.
         self.expressions_enabled = mdx
         self.tags_enabled = True
+        self.fence_pattern = _FENCE_MDX if mdx else _FENCE_MD
 
     # -- driver -----------------------------------------------------------------------------
 
@@ -151,7 +155,7 @@ class MdxScanner:
         """Handle constructs that only begin a line; return where inline scanning resumes."""
         text = self.text
         while pos < len(text):
-            fence = _FENCE.match(text, pos)
+            fence = self.fence_pattern.match(text, pos)
             if fence and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
                 pos = self._fenced_block(pos, fence)
                 continue

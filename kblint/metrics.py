@@ -80,7 +80,7 @@ class Intervals:
 def code_intervals(article: Article) -> Intervals:
     """Fenced and indented code blocks and inline code spans, as offsets."""
     index = article.index
-    spans = [(f.start, f.end) for f in article.mdx_layer.fences]
+    spans = [(f.start, f.end) for f in article.all_fences()]
     spans += [(index.line_start(a), index.line_end(b)) for a, b in article.md_layer.indented_code]
     spans += [(s.start, s.end) for s in article.mdx_layer.inline_code]
     return Intervals(spans)
@@ -98,7 +98,7 @@ def compute(article: Article, components: Components) -> Metrics:
         table_count=sum(1 for t in article.md_layer.tables if t.piped)
         + sum(1 for e in elements if e.name in components.tables),
         diagram_count=sum(1 for e in elements if e.name in components.diagrams)
-        + sum(1 for f in article.mdx_layer.fences if _info_word(f.info) == "mermaid"),
+        + sum(1 for f in article.all_fences() if _info_word(f.info) == "mermaid"),
         internal_links=internal,
         external_links=sum(1 for link in links if link.target.startswith(("http://", "https://"))),
         footnote_count=len({ref.label for ref in footnote_refs(article, code)}),
@@ -131,14 +131,15 @@ def word_count(article: Article, code: Intervals) -> int:
 
 
 def _non_prose_spans(article: Article, code: Intervals) -> Iterator[tuple[int, int]]:
+    # Spec §2 blanks only lines starting with `import `: the other lines of a multi-line
+    # import, `export` statements and prose `{…}` expressions are counted as the reference
+    # system counts them. Comments are not content (a deliberate deviation, §2).
     layer = article.mdx_layer
     yield from code.spans
-    yield from ((s.start, s.end) for s in layer.esm)
     yield from (
         (m.start(), m.end()) for m in _IMPORT_LINE.finditer(article.text, article.body_start)
     )
     yield from ((s.start, s.end) for s in layer.comments)
-    yield from ((s.start, s.end) for s in layer.expressions)
     for element in layer.elements:
         yield from _element_removal(element)
     for link in article.md_layer.links:

@@ -209,12 +209,26 @@ def _risk(
         quality=_number(fm.get("quality")),
         content_format=content_format,
         footnotes=footnote_facts(article, refs, pattern),
-        arxiv_text=article.masked[article.body_start :],
+        arxiv_text=_without_code(article),
         now_year=now.year,
         reviewed=facts.reviewed,
         inaccurate_share=facts.citations.inaccurate_share if facts.citations else None,
     )
     return risk.assess(inputs)
+
+
+def _without_code(article: Article) -> str:
+    """The body (file minus frontmatter) with code blanked: what §9 scans for arXiv ids."""
+    text = article.text
+    pieces, cursor = [], article.body_start
+    for start, end in code_intervals(article).spans:
+        if end <= cursor:
+            continue
+        pieces.append(text[cursor:start])
+        pieces.append(" ")
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 def footnote_facts(
@@ -224,9 +238,8 @@ def footnote_facts(
     index = article.index
     unsourced = 0
     for definition in definitions:
-        text = article.text[
-            index.line_start(definition.first_line) : index.line_end(definition.last_line)
-        ]
+        last = definition_extent(article, definition.first_line, definition.last_line)
+        text = article.text[index.line_start(definition.first_line) : index.line_end(last)]
         if not risk.has_url(text):
             unsourced += 1
     return risk.FootnoteFacts(
@@ -235,6 +248,21 @@ def footnote_facts(
         unsourced_definitions=unsourced,
         external_pattern=pattern,
     )
+
+
+def definition_extent(article: Article, first: int, last: int) -> int:
+    """Last line of a footnote definition per spec §9: the `[^x]:` line plus the indented lines
+    that continue it (a blank line may separate them), never an unindented lazy continuation."""
+    text, index = article.text, article.index
+    end = first
+    for line0 in range(first + 1, last + 1):
+        line = text[index.line_start(line0) : index.line_end(line0)]
+        if not line.strip():
+            continue
+        if not line[:1].isspace():
+            break
+        end = line0
+    return end
 
 
 def unconverted_links(article: Article, resources: ResourceIndex) -> list[UnconvertedLink]:

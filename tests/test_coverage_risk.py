@@ -674,11 +674,6 @@ def test_external_pattern_can_be_switched_off() -> None:
     assert "severe-truncation" in none.data["hallucinationRisk"]["factors"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="§9: a definition is 'the [^x]: line plus its indented continuation'; kblint uses "
-    "markdown-it's extent, which includes an unindented lazy continuation line with a URL",
-)
 def test_lazy_continuation_is_not_part_of_a_definition() -> None:
     text = "Claim.[^1]\n\n[^1]: Source text\nhttps://example.org lazily continued\n"
     # words: Claim.[^1], [^1]:, Source, text, lazily, continued = 6; density 1/6 → well-cited
@@ -688,11 +683,6 @@ def test_lazy_continuation_is_not_part_of_a_definition() -> None:
     assert result["score"] == 40 - 15 - 10 + 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="§9 looks for arXiv-shaped strings in the body (file minus frontmatter); kblint "
-    "searches the masked text, in which JSX attribute values are blanked",
-)
 def test_arxiv_ids_in_component_attributes_count() -> None:
     text = 'A <Paper id="2401.00001" /> B <Paper id="2401.00002" /> C <Paper id="2401.00003" />\n'
     assert (

@@ -70,7 +70,9 @@ def test_unconverted_links_variants(everything: dict[str, dict[str, Any]]) -> No
     assert page["convertedLinkCount"] == 6
 
 
-def test_references_count_r_ids_cited_by_and_exact_links(everything: dict[str, dict[str, Any]]) -> None:
+def test_references_count_r_ids_cited_by_and_exact_links(
+    everything: dict[str, dict[str, Any]],
+) -> None:
     # 6 <R> ids (one by stable_id) + 0 new from cited_by (3e7a… already cited)
     # + lesswrong (exact) + FLI (with "/" added); aisafety.info differs in host case: not exact.
     assert everything["mesa-optimization"]["pageRecord"]["coverage"]["actuals"]["references"] == 8

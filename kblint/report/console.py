@@ -6,6 +6,8 @@ a terminal the output is plain, unwrapped and stable (each mark has a symbol as 
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
@@ -19,8 +21,10 @@ RISK_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
 
 
 def make_console(no_color: bool = False, file: object | None = None) -> Console:
+    # `--no-color` / NO_COLOR mean plain text: no colour and no bold/dim escapes either.
+    plain = no_color or bool(os.environ.get("NO_COLOR"))
     console = Console(
-        no_color=no_color or None,
+        color_system=None if plain else "auto",
         highlight=False,
         soft_wrap=True,
         file=file,  # type: ignore[arg-type]

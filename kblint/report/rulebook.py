@@ -26,7 +26,9 @@ def markdown_table(book: RuleBook) -> str:
     for rule in book.rules:
         fixable = "yes" if rule.fixable else ""
         summary = rule.summary.replace("|", "\\|")
-        lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity.value} | {fixable} | {summary} |")
+        lines.append(
+            f"| {rule.code} | `{rule.name}` | {rule.severity.value} | {fixable} | {summary} |"
+        )
     return "\n".join(lines) + "\n"
 
 
