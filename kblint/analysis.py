@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kblint.article import Article, read_article
+from kblint.article import Article, normalise, parse_text, read_article
 from kblint.checks import FileContext
 from kblint.config import Config
 from kblint.corpus import LinkRef, PageSummary
@@ -49,9 +49,18 @@ class FileResult:
     directives: list[Directive] = field(default_factory=list)
 
 
-def analyse(path: Path, rel_path: str, context: RunContext, want_record: bool) -> FileResult:
+def load(path: Path, rel_path: str, text: str | None = None) -> Article:
+    """The article from disk, or from `text` (an editor's unsaved buffer, a file at a git ref)."""
+    if text is None:
+        return read_article(path, rel_path)
+    return parse_text(path, rel_path, normalise(text))
+
+
+def analyse(
+    path: Path, rel_path: str, context: RunContext, want_record: bool, text: str | None = None
+) -> FileResult:
     """Parse once; always summarise; build the record and run file rules only when linted."""
-    article = read_article(path, rel_path)
+    article = load(path, rel_path, text)
     rules = context.config.effective_rules(context.book, rel_path)
     problems = builtin_findings(rel_path, (_position(article, p) for p in article.problems), rules)
     if not article.readable:
@@ -60,14 +69,25 @@ def analyse(path: Path, rel_path: str, context: RunContext, want_record: bool) -
     summary = summarize(article, identity, context.config.components.entity_links)
     if not want_record:
         return FileResult(rel_path, summary, None)
-    facts = page_facts(identity.id, rel_path, article.frontmatter, context)
-    resources = context.registries.resources
-    record = build(article, identity, context.config, context.now, facts, resources)
+    record = page_record(article, identity, context)
     check_context = FileContext(article, record, context.config, context.registries)
     findings = problems + run_file_rules(check_context, rules)
     comments = [(c.start, c.end) for c in article.mdx_layer.comments]
     directives = parse_directives(article.text, comments, article.index)
     return FileResult(rel_path, summary, record, findings, directives)
+
+
+def page_record(article: Article, identity: PageIdentity, context: RunContext) -> PageRecord:
+    facts = page_facts(identity.id, article.rel_path, article.frontmatter, context)
+    return build(article, identity, context.config, context.now, facts, context.registries.resources)
+
+
+def record_of_text(path: Path, rel_path: str, text: str, context: RunContext) -> PageRecord | None:
+    """The page record of another version of a file (for the regression gate)."""
+    article = load(path, rel_path, text)
+    if not article.readable:
+        return None
+    return page_record(article, PageIdentity.from_rel_path(rel_path), context)
 
 
 def page_facts(page_id: str, rel_path: str, fm: dict[str, Any], context: RunContext) -> PageFacts:

@@ -68,13 +68,15 @@ def decode(data: bytes) -> tuple[str, bool, bool]:
     if b"\x00" in data[:8192]:
         raise ValueError("looks like a binary file (contains NUL bytes)")
     text = data.decode("utf-8")
-    had_bom = text.startswith(BOM)
-    if had_bom:
-        text = text[1:]
-    crlf = "\r\n" in text
+    return normalise(text), text.startswith(BOM), "\r\n" in text
+
+
+def normalise(text: str) -> str:
+    """Drop a leading BOM and turn CRLF/CR line ends into LF (columns do not move)."""
+    text = text.removeprefix(BOM)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, had_bom, crlf
+    return text
 
 
 def parse_text(path: Path, rel_path: str, text: str) -> Article:

@@ -1,40 +1,41 @@
-"""The command line. Thin: parse options, open the workspace, run the engine, report, exit.
+"""The command line. Thin: parse options, call the session, print with a reporter, exit.
 
-Exit codes: 0 clean, 1 error findings, 2 usage, configuration or internal error.
+Exit codes: 0 clean; 1 findings at or above --fail-on (default: error), or a stale baseline
+with --strict-baseline; 2 usage, configuration or internal error.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 import yaml
+from rich.console import Console
 
 from kblint import __version__
-from kblint.config import Config
-from kblint.config_loader import ConfigError, find_config, load_config
-from kblint.engine import RunOptions, RunReport, run
 from kblint.model import Severity
 from kblint.report import console as console_report
 from kblint.report import records as records_report
 from kblint.report import rulebook as rulebook_report
-from kblint.rulebook import RuleBook
-from kblint.workspace import UsageError, open_workspace, select_targets
+from kblint.session import Invocation, Outcome, configure, lint, write_baseline
+from kblint.workspace import UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+T = TypeVar("T")
 
 app = typer.Typer(
     name="kblint",
     help=(
         "Content-quality linter for MDX/Markdown knowledge bases.\n\n"
-        "Exit codes: 0 no error findings; 1 error findings; "
+        "Exit codes: 0 no findings at or above --fail-on (default: error); 1 findings at or "
+        "above --fail-on, or a stale baseline with --strict-baseline; "
         "2 usage, configuration or internal error."
     ),
     no_args_is_help=True,
@@ -46,8 +47,9 @@ app = typer.Typer(
 PathsArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Articles or folders. Default: the content root (content/docs below the working "
-        "directory when it exists, else the working directory).",
+        help="Articles or folders; `-` reads one article from stdin (with --stdin-filename). "
+        "Default: the content root (content/docs below the working directory when it exists, "
+        "else the working directory).",
         show_default=False,
     ),
 ]
@@ -63,12 +65,40 @@ NowOpt = Annotated[
     str | None,
     typer.Option("--now", help="Date-time used as 'now' (ISO 8601), for reproducible scores."),
 ]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline", help="Baseline file (default: .kblint-baseline.json at the KB root)."
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    console = "console"
+    concise = "concise"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    rdjsonl = "rdjsonl"
+    junit = "junit"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
 
 
 class RecordFormat(StrEnum):
     json = "json"
     yaml = "yaml"
     table = "table"
+
+
+class RulesFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
 
 
 def _version(value: bool) -> None:
@@ -86,60 +116,58 @@ def _main(
     """Content-quality linter for MDX/Markdown knowledge bases."""
 
 
-def parse_now(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(tz=UTC)
+def _guarded(action: Callable[[], T]) -> T:
+    """Turn a user-facing error into a message and exit code 2 (never a traceback)."""
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as error:
-        raise UsageError(f"--now: {value!r} is not an ISO 8601 date or date-time") from error
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Invocation:
-    """Options shared by the commands that run the engine."""
-
-    paths: list[Path]
-    now: str | None = None
-    config_path: Path | None = None
-    isolated: bool = False
-    warn_unused_suppressions: bool = False
-
-
-def _run(invocation: Invocation) -> RunReport:
-    given = invocation.paths
-    start = given[0] if given else Path.cwd()
-    config_file = _config_file(start, invocation)
-    config, book = _load_config(config_file, invocation)
-    workspace = open_workspace(start, config, config_file)
-    targets = select_targets(workspace, given)
-    options = RunOptions(parse_now(invocation.now), invocation.warn_unused_suppressions)
-    return run(workspace, book, targets, options)
-
-
-def _config_file(start: Path, invocation: Invocation) -> Path | None:
-    if invocation.config_path is not None:
-        if not invocation.config_path.is_file():
-            raise UsageError(f"--config: {invocation.config_path}: no such file")
-        return invocation.config_path
-    return None if invocation.isolated else find_config(start)
-
-
-def _load_config(config_file: Path | None, invocation: Invocation) -> tuple[Config, RuleBook]:
-    try:
-        return load_config(config_file, isolated=invocation.isolated)
-    except ConfigError as error:
-        raise UsageError(str(error)) from error
+        return action()
+    except UsageError as error:
+        typer.echo(f"kblint: {error}", err=True)
+        raise typer.Exit(EXIT_ERROR) from error
 
 
 @app.command()
 def check(
     paths: PathsArg = None,
-    no_color: NoColorOpt = False,
-    now: NowOpt = None,
-    config: ConfigOpt = None,
-    isolated: IsolatedOpt = False,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. Default: console on a terminal; github when GITHUB_ACTIONS=true.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
+    ] = FailOn.error,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print finding counts per rule instead.")
+    ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option("--changed-since", help="Lint only articles changed since this git ref."),
+    ] = None,
+    diff_base: Annotated[
+        str | None,
+        typer.Option("--diff-base", help="Report coverage regressions against this git ref."),
+    ] = None,
+    stdin_filename: Annotated[
+        Path | None,
+        typer.Option("--stdin-filename", help="Path of the article read from stdin (`-`)."),
+    ] = None,
+    baseline: BaselineOpt = None,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Report every finding, ignoring the baseline.")
+    ] = False,
+    baseline_prune: Annotated[
+        bool, typer.Option("--baseline-prune", help="Drop baseline entries that no longer occur.")
+    ] = False,
+    strict_baseline: Annotated[
+        bool,
+        typer.Option("--strict-baseline", help="Fail when the baseline has entries that are gone."),
+    ] = False,
     warn_unused_suppressions: Annotated[
         bool,
         typer.Option(
@@ -147,61 +175,99 @@ def check(
             help="Report kblint-disable comments that silence nothing.",
         ),
     ] = False,
+    no_color: NoColorOpt = False,
+    now: NowOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Lint articles: coverage per article, hallucination risk, findings, and a summary."""
-    console = console_report.make_console(no_color)
-    invocation = Invocation(list(paths or []), now, config, isolated, warn_unused_suppressions)
-    report = _guarded(lambda: _run(invocation))
-    console_report.render(report, console)
-    raise typer.Exit(EXIT_FINDINGS if report.count(Severity.ERROR) else EXIT_CLEAN)
+    invocation = Invocation(
+        paths=list(paths or []),
+        now=now,
+        config_path=config,
+        isolated=isolated,
+        warn_unused_suppressions=warn_unused_suppressions,
+        changed_since=changed_since,
+        diff_base=diff_base,
+        stdin_filename=stdin_filename,
+        baseline_path=baseline,
+        use_baseline=not no_baseline,
+        prune_baseline=baseline_prune,
+    )
+    outcome = _guarded(lambda: lint(invocation))
+    chosen = output_format or _default_format()
+    if chosen is OutputFormat.console and output is None and not statistics:
+        _console(outcome, console_report.make_console(no_color))  # keeps terminal detection
+    else:
+        _emit(_render(outcome, chosen, statistics), output)
+    if strict_baseline and outcome.stale:
+        typer.echo(
+            f"kblint: the baseline has {len(outcome.stale)} entries that no longer occur "
+            "(run with --baseline-prune)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(_exit_code(outcome, fail_on))
 
 
-class RulesFormat(StrEnum):
-    table = "table"
-    markdown = "markdown"
+def _default_format() -> OutputFormat:
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return OutputFormat.github
+    return OutputFormat.console
 
 
-@app.command("rules")
-def list_rules(
-    config: ConfigOpt = None,
-    isolated: IsolatedOpt = False,
-    no_color: NoColorOpt = False,
-    output_format: Annotated[
-        RulesFormat, typer.Option("--format", "-f", help="table, or markdown (the README's table).")
-    ] = RulesFormat.table,
-) -> None:
-    """List every rule: code, name, default severity, fixable, summary."""
-    _, book = _guarded_config(Path.cwd(), Invocation([], None, config, isolated))
-    if output_format is RulesFormat.markdown:
-        sys.stdout.write(rulebook_report.markdown_table(book))
+def _console(outcome: Outcome, console: Console) -> None:
+    console_report.render(outcome.report, console)
+    if outcome.baselined:
+        console.print(f"{outcome.baselined} findings in the baseline not shown")
+
+
+def _render(outcome: Outcome, chosen: OutputFormat, statistics: bool) -> str:
+    buffer = io.StringIO()
+    if statistics:
+        from kblint.report.statistics import render_statistics
+
+        render_statistics(outcome.report, outcome.book, buffer)
+    elif chosen is OutputFormat.console:
+        _console(outcome, console_report.make_console(True, file=buffer))
+    else:
+        from kblint.report import REPORTERS
+
+        REPORTERS[chosen.value](outcome.report, outcome.book, buffer, tool_version=__version__)
+    return buffer.getvalue()
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
         return
-    rulebook_report.render_rules(book, console_report.make_console(no_color))
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        typer.echo(f"kblint: --output: cannot write {output}: {error.strerror}", err=True)
+        raise typer.Exit(EXIT_ERROR) from error
 
 
-@app.command()
-def explain(
-    rule: Annotated[
-        str, typer.Argument(help="A rule name or code, e.g. footnote-undefined or KB101.")
-    ],
+def _exit_code(outcome: Outcome, fail_on: FailOn) -> int:
+    if fail_on is FailOn.never:
+        return EXIT_CLEAN
+    threshold = Severity(fail_on.value).rank
+    failing = any(f.severity.rank <= threshold for f in outcome.report.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+@app.command("baseline")
+def make_baseline(
+    paths: PathsArg = None,
+    baseline: BaselineOpt = None,
+    now: NowOpt = None,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
-    no_color: NoColorOpt = False,
 ) -> None:
-    """Show a rule's full documentation and its options with defaults."""
-    _, book = _guarded_config(Path.cwd(), Invocation([], None, config, isolated))
-    found = book.get(rule)
-    if found is None:
-        typer.echo(f"kblint: unknown rule {rule!r} (see `kblint rules`)", err=True)
-        raise typer.Exit(EXIT_ERROR)
-    rulebook_report.render_explain(found, console_report.make_console(no_color))
-
-
-def _guarded_config(start: Path, invocation: Invocation) -> tuple[Config, RuleBook]:
-    try:
-        return _load_config(_config_file(start, invocation), invocation)
-    except UsageError as error:
-        typer.echo(f"kblint: {error}", err=True)
-        raise typer.Exit(EXIT_ERROR) from error
+    """Record every current finding in a baseline file; `check` then reports only new ones."""
+    invocation = Invocation(list(paths or []), now, config, isolated, baseline_path=baseline)
+    path, count = _guarded(lambda: write_baseline(invocation))
+    typer.echo(f"wrote {count} findings to {path}")
 
 
 @app.command()
@@ -216,7 +282,9 @@ def record(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Print page records (one per article, in walk order) with the seed's keys and nesting."""
-    report = _guarded(lambda: _run(Invocation(list(paths or []), now, config, isolated)))
+    invocation = Invocation(list(paths or []), now, config, isolated, use_baseline=False)
+    outcome = _guarded(lambda: lint(invocation))
+    report = outcome.report
     records = [a.record.to_json() for a in report.articles if a.record is not None]
     if output_format is RecordFormat.json:
         sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
@@ -224,21 +292,43 @@ def record(
         sys.stdout.write(yaml.safe_dump(records, sort_keys=False, allow_unicode=True))
     else:
         records_report.render_table(report, console_report.make_console(no_color))
-    for article in report.articles:
-        for finding in article.findings:
-            if finding.severity is Severity.ERROR:
-                where = f"{finding.path}:{finding.line}:{finding.column}"
-                typer.echo(f"{where} {finding.rule} {finding.message}", err=True)
-    raise typer.Exit(EXIT_CLEAN)
+    for finding in report.findings:
+        if finding.severity is Severity.ERROR:
+            where = f"{finding.path}:{finding.line}:{finding.column}"
+            typer.echo(f"{where} {finding.rule} {finding.message}", err=True)
 
 
-def _guarded(action: Callable[[], RunReport]) -> RunReport:
-    try:
-        result: RunReport = action()
-    except UsageError as error:
-        typer.echo(f"kblint: {error}", err=True)
-        raise typer.Exit(EXIT_ERROR) from error
-    return result
+@app.command("rules")
+def list_rules(
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    no_color: NoColorOpt = False,
+    output_format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="table, or markdown (the README's table).")
+    ] = RulesFormat.table,
+) -> None:
+    """List every rule: code, name, default severity, fixable, summary."""
+    _, book, _ = _guarded(lambda: configure(Invocation([], None, config, isolated), Path.cwd()))
+    if output_format is RulesFormat.markdown:
+        sys.stdout.write(rulebook_report.markdown_table(book))
+        return
+    rulebook_report.render_rules(book, console_report.make_console(no_color))
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="A rule name or code, e.g. mdx-unclosed or KB003.")],
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Show a rule's full documentation and its options with defaults."""
+    _, book, _ = _guarded(lambda: configure(Invocation([], None, config, isolated), Path.cwd()))
+    found = book.get(rule)
+    if found is None:
+        typer.echo(f"kblint: unknown rule {rule!r} (see `kblint rules`)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    rulebook_report.render_explain(found, console_report.make_console(no_color))
 
 
 def main() -> None:

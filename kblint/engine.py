@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from kblint import gitdates, registry_loader, suppress
-from kblint.analysis import FileResult, RunContext, analyse
+from kblint import gitdates, registry_loader, suppress, vcs
+from kblint.analysis import FileResult, RunContext, analyse, record_of_text
 from kblint.checks import CorpusContext, Hit
 from kblint.config import EffectiveRule
 from kblint.corpus import Corpus
+from kblint.discovery import PageIdentity
 from kblint.model import Finding, Severity
 from kblint.record import PageRecord
+from kblint.regression import regressions
 from kblint.rulebook import RuleBook
 from kblint.runner import run_corpus_rules, to_finding
 from kblint.workspace import Workspace
@@ -51,6 +53,12 @@ class RunReport:
 class RunOptions:
     now: datetime
     warn_unused_suppressions: bool = False
+    #: Article text to use instead of the file on disk (an editor's buffer read from stdin).
+    texts: dict[Path, str] = field(default_factory=dict)
+    #: Compare each linted article with its version at this git ref (coverage-regression).
+    diff_base: str | None = None
+    #: Articles deleted since --changed-since: the pages that still link to them are linted.
+    deleted: tuple[Path, ...] = ()
 
 
 def display_path(path: Path) -> str:
@@ -69,21 +77,26 @@ def run(
     loaded = registry_loader.load(workspace.kb_root, config.registries)
     git = gitdates.collect(workspace.content_root) if config.git_dates else gitdates.GitDates()
     context = RunContext(config, loaded.registries, git, options.now, book)
-    wanted = {path.resolve() for path in targets}
-    kb_paths = [
-        p.resolve()
-        for p in workspace.all_articles()
-        if not config.is_excluded(workspace.rel_path(p))
-    ]
-    order = list(dict.fromkeys(kb_paths + [path.resolve() for path in targets]))
+    targets = [path.resolve() for path in targets]
+    wanted = set(targets)
+    texts = {path.resolve(): text for path, text in options.texts.items()}
     results = {
-        path: analyse(path, workspace.rel_path(path), context, want_record=path in wanted)
-        for path in order
+        path: analyse(path, workspace.rel_path(path), context, path in wanted, texts.get(path))
+        for path in dict.fromkeys(_kb_articles(workspace) + targets)
     }
     corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
+    for path in _linking_to_deleted(workspace, corpus, options.deleted, wanted):
+        results[path] = analyse(path, workspace.rel_path(path), context, True)
+        targets.append(path)
     reports = [_report(path, results[path], corpus, context, options) for path in targets]
     other = [_registry_finding(issue, workspace, book) for issue in loaded.issues]
     return RunReport(reports, [f for f in other if f is not None])
+
+
+def _kb_articles(workspace: Workspace) -> list[Path]:
+    config = workspace.config
+    articles = workspace.all_articles()
+    return [p.resolve() for p in articles if not config.is_excluded(workspace.rel_path(p))]
 
 
 def _report(
@@ -97,11 +110,53 @@ def _report(
         record.data.update(corpus.ranks.get(result.rel_path, {}))
         ctx = CorpusContext(result.summary, record, corpus, context.config)
         findings += run_corpus_rules(ctx, rules)
+        regression_rule = rules.get("coverage-regression")
+        if options.diff_base and regression_rule is not None:
+            hits = _regressions(path, result.rel_path, record, context, options.diff_base)
+            findings += [to_finding(result.rel_path, regression_rule, h, None) for h in hits]
     findings = _suppressed(findings, result, context.book, rules, options)
     shown = display_path(path)
     return ArticleReport(
         shown, record, sorted(dataclasses.replace(f, path=shown) for f in findings)
     )
+
+
+def _regressions(
+    path: Path, rel_path: str, record: PageRecord, context: RunContext, ref: str
+) -> list[Hit]:
+    old_bytes = vcs.show(path, ref)
+    if old_bytes is None:
+        return []  # a new article cannot regress
+    try:
+        old_text = old_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return []
+    old = record_of_text(path, rel_path, old_text, context)
+    return [] if old is None else list(regressions(old, record))
+
+
+def _linking_to_deleted(
+    workspace: Workspace, corpus: Corpus, deleted: tuple[Path, ...], already: set[Path]
+) -> list[Path]:
+    """Pages that link (Markdown link or EntityLink) to an article deleted since the ref."""
+    if not deleted:
+        return []
+    gone = [PageIdentity.from_rel_path(workspace.rel_path(path)) for path in deleted]
+    paths = {page.path for page in gone}
+    ids = {page.id for page in gone}
+    found = []
+    for page in corpus.pages:
+        links_gone = any(_page_path(link.target) in paths for link in page.internal_links)
+        entity_gone = any(corpus.resolve(link.target) in ids for link in page.entity_links)
+        target = (workspace.content_root / page.rel_path).resolve()
+        if (links_gone or entity_gone) and target not in already:
+            found.append(target)
+    return found
+
+
+def _page_path(target: str) -> str:
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    return path if path.endswith("/") else path + "/"
 
 
 def _suppressed(

@@ -35,8 +35,10 @@ class UnconvertedLink:
     url: str
     resource_id: str
     resource_title: str | None
-    start: int
+    start: int  # offsets into the article's normalised text (for fixes)
     end: int
+    line: int = 0  # 1-based file position of the `[`
+    column: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -273,9 +273,17 @@ def unconverted_links(article: Article, resources: ResourceIndex) -> list[Unconv
             continue
         resource = resources.match_link(link.target)
         if resource is not None:
+            where = article.position(link.start)
             found.append(
                 UnconvertedLink(
-                    link.text, link.target, resource.id, resource.title, link.start, link.end
+                    text=link.text,
+                    url=link.target,
+                    resource_id=resource.id,
+                    resource_title=resource.title,
+                    start=link.start,
+                    end=link.end,
+                    line=where.line,
+                    column=where.column,
                 )
             )
     return found

@@ -48,7 +48,7 @@ def test_clean_kb_exits_0_with_summary(tmp_path: Path) -> None:
     result = check(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "content/docs/kb/risks/good.mdx"
-    assert result.stdout.splitlines()[-1].startswith("1 article · 0 errors · 0 warnings · 0 info")
+    assert result.stdout.splitlines()[-1].startswith("1 article · 0 errors · 0 warnings")
     assert "\x1b[" not in result.stdout  # no colour codes in a pipe
 
 

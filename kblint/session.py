@@ -1,0 +1,203 @@
+"""One kblint invocation from the command line's point of view: config, workspace, which files,
+the engine run, and the baseline. The CLI only parses options and prints; everything that can
+fail with a user-facing message raises `UsageError` (exit code 2).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kblint import baseline, vcs
+from kblint.config import Config
+from kblint.config_loader import ConfigError, find_config, load_config
+from kblint.discovery import is_article
+from kblint.engine import ArticleReport, RunOptions, RunReport, run
+from kblint.rulebook import RuleBook
+from kblint.workspace import UsageError, Workspace, open_workspace, select_targets
+
+STDIN = Path("-")
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """What the user asked for (options shared by the commands that lint)."""
+
+    paths: list[Path] = field(default_factory=list)
+    now: str | None = None
+    config_path: Path | None = None
+    isolated: bool = False
+    warn_unused_suppressions: bool = False
+    changed_since: str | None = None
+    diff_base: str | None = None
+    stdin_filename: Path | None = None
+    baseline_path: Path | None = None
+    use_baseline: bool = True
+    prune_baseline: bool = False
+
+
+@dataclass(slots=True)
+class Outcome:
+    report: RunReport
+    workspace: Workspace
+    book: RuleBook
+    stale: list[baseline.Entry] = field(default_factory=list)
+    baselined: int = 0
+
+
+def parse_now(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(tz=UTC)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise UsageError(f"--now: {value!r} is not an ISO 8601 date or date-time") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def configure(invocation: Invocation, start: Path) -> tuple[Config, RuleBook, Path | None]:
+    config_file = _config_file(start, invocation)
+    try:
+        config, book = load_config(config_file, isolated=invocation.isolated)
+    except ConfigError as error:
+        raise UsageError(str(error)) from error
+    return config, book, config_file
+
+
+def _config_file(start: Path, invocation: Invocation) -> Path | None:
+    if invocation.config_path is not None:
+        if not invocation.config_path.is_file():
+            raise UsageError(f"--config: {invocation.config_path}: no such file")
+        return invocation.config_path
+    return None if invocation.isolated else find_config(start)
+
+
+def lint(invocation: Invocation) -> Outcome:
+    """Run the engine on what the invocation names; apply the baseline."""
+    paths, texts = _stdin(invocation)
+    start = paths[0] if paths else Path.cwd()
+    config, book, config_file = configure(invocation, start)
+    workspace = open_workspace(start, config, config_file)
+    deleted: list[Path] = []
+    if texts:
+        targets = list(texts)  # an editor's buffer: the file need not exist on disk yet
+    elif invocation.changed_since:
+        changed, deleted = _changed(workspace, invocation.changed_since, paths)
+        targets = _excluding(workspace, changed)
+    else:
+        targets = _excluding(workspace, select_targets(workspace, paths))
+    options = RunOptions(
+        now=parse_now(invocation.now),
+        warn_unused_suppressions=invocation.warn_unused_suppressions,
+        texts=texts,
+        diff_base=_checked_ref(start, invocation.diff_base),
+        deleted=tuple(deleted),
+    )
+    outcome = Outcome(run(workspace, book, targets, options), workspace, book)
+    if invocation.use_baseline:
+        _apply_baseline(outcome, invocation.baseline_path, invocation.prune_baseline)
+    return outcome
+
+
+def _stdin(invocation: Invocation) -> tuple[list[Path], dict[Path, str]]:
+    if STDIN not in invocation.paths:
+        return list(invocation.paths), {}
+    if invocation.stdin_filename is None:
+        raise UsageError("reading from stdin (`-`) needs --stdin-filename PATH")
+    if len(invocation.paths) > 1:
+        raise UsageError("`-` (stdin) cannot be combined with other paths")
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"stdin is not valid UTF-8 (byte {error.start})") from error
+    path = invocation.stdin_filename.absolute()
+    return [path], {path: text}
+
+
+def _changed(workspace: Workspace, ref: str, paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Articles changed since `ref` (within the given paths, when any) and articles deleted."""
+    try:
+        changes = vcs.changed_since(workspace.content_root, ref)
+    except vcs.VcsError as error:
+        raise UsageError(f"--changed-since: {error}") from error
+    content = workspace.content_root.resolve()
+
+    def wanted(path: Path) -> bool:
+        if not is_article(path.name) or not path.resolve().is_relative_to(content):
+            return False
+        return not paths or any(path.resolve().is_relative_to(p.resolve()) for p in paths)
+
+    changed = [p for p in changes.changed if wanted(p) and p.exists()]
+    deleted = [p for p in changes.deleted if wanted(p) and not p.exists()]
+    return changed, deleted
+
+
+def _excluding(workspace: Workspace, targets: list[Path]) -> list[Path]:
+    """Configured excludes apply to paths given on the command line too."""
+    return [p for p in targets if not workspace.config.is_excluded(workspace.rel_path(p))]
+
+
+def _checked_ref(start: Path, ref: str | None) -> str | None:
+    if ref is None:
+        return None
+    try:
+        vcs.verify_ref(vcs.repo_root(start), ref)
+    except vcs.VcsError as error:
+        raise UsageError(f"--diff-base: {error}") from error
+    return ref
+
+
+def baseline_file(workspace: Workspace, given: Path | None) -> Path:
+    return given if given is not None else workspace.kb_root / baseline.BASELINE_NAME
+
+
+def _apply_baseline(outcome: Outcome, given: Path | None, prune: bool) -> None:
+    path = baseline_file(outcome.workspace, given)
+    if not path.is_file():
+        if given is not None:
+            raise UsageError(f"--baseline: {given}: no such file")
+        return
+    try:
+        entries = baseline.load(path)
+    except baseline.BaselineError as error:
+        raise UsageError(str(error)) from error
+    report = outcome.report
+    kb_root = outcome.workspace.kb_root
+    checked = {_kb_relative(a.display_path, kb_root) for a in report.articles}
+    comparison = baseline.compare(report.findings, entries, kb_root, checked)
+    new = set(map(id, comparison.new))
+    report.articles = [_only(article, new) for article in report.articles]
+    report.other_findings = [f for f in report.other_findings if id(f) in new]
+    outcome.stale = comparison.stale
+    outcome.baselined = len(comparison.known)
+    if prune and comparison.stale:
+        gone = list(comparison.stale)
+        kept = []
+        for entry in entries:
+            if entry in gone:
+                gone.remove(entry)
+            else:
+                kept.append(entry)
+        baseline.write(path, kept)
+
+
+def _only(article: ArticleReport, keep: set[int]) -> ArticleReport:
+    return replace(article, findings=[f for f in article.findings if id(f) in keep])
+
+
+def _kb_relative(path: str, kb_root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(kb_root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def write_baseline(invocation: Invocation) -> tuple[Path, int]:
+    """`kblint baseline`: record every current finding; returns the file and the count."""
+    outcome = lint(replace(invocation, use_baseline=False))
+    path = baseline_file(outcome.workspace, invocation.baseline_path)
+    entries = baseline.entries_for(outcome.report.findings, outcome.workspace.kb_root)
+    baseline.write(path, entries)
+    return path, len(entries)
