@@ -47,6 +47,7 @@ class FileResult:
     record: PageRecord | None
     findings: list[Finding] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
+    parsed_cleanly: bool = False  # readable and no parser problems
 
 
 def load(path: Path, rel_path: str, text: str | None = None) -> Article:
@@ -74,7 +75,8 @@ def analyse(
     findings = problems + run_file_rules(check_context, rules)
     comments = [(c.start, c.end) for c in article.mdx_layer.comments]
     directives = parse_directives(article.text, comments, article.index)
-    return FileResult(rel_path, summary, record, findings, directives)
+    clean = not article.problems
+    return FileResult(rel_path, summary, record, findings, directives, clean)
 
 
 def page_record(article: Article, identity: PageIdentity, context: RunContext) -> PageRecord:

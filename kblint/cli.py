@@ -20,11 +20,13 @@ import yaml
 from rich.console import Console
 
 from kblint import __version__
+from kblint.engine import display_path
 from kblint.model import Severity
 from kblint.report import console as console_report
 from kblint.report import records as records_report
 from kblint.report import rulebook as rulebook_report
-from kblint.session import Invocation, Outcome, configure, lint, write_baseline
+from kblint.session import FixResult, Invocation, Outcome, configure, lint, write_baseline
+from kblint.session import fix as session_fix
 from kblint.workspace import UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -64,6 +66,9 @@ IsolatedOpt = Annotated[
 NowOpt = Annotated[
     str | None,
     typer.Option("--now", help="Date-time used as 'now' (ISO 8601), for reproducible scores."),
+]
+UnsafeOpt = Annotated[
+    bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change meaning.")
 ]
 BaselineOpt = Annotated[
     Path | None,
@@ -175,6 +180,10 @@ def check(
             help="Report kblint-disable comments that silence nothing.",
         ),
     ] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply safe fixes, then report the rest.")
+    ] = False,
+    unsafe_fixes: UnsafeOpt = False,
     no_color: NoColorOpt = False,
     now: NowOpt = None,
     config: ConfigOpt = None,
@@ -194,7 +203,12 @@ def check(
         use_baseline=not no_baseline,
         prune_baseline=baseline_prune,
     )
-    outcome = _guarded(lambda: lint(invocation))
+    if fix:
+        result = _guarded(lambda: session_fix(invocation, [], [], unsafe_fixes, write=True))
+        _fix_summary(result)
+        outcome = result.outcome
+    else:
+        outcome = _guarded(lambda: lint(invocation))
     chosen = output_format or _default_format()
     if chosen is OutputFormat.console and output is None and not statistics:
         _console(outcome, console_report.make_console(no_color))  # keeps terminal detection
@@ -254,6 +268,63 @@ def _exit_code(outcome: Outcome, fail_on: FailOn) -> int:
     threshold = Severity(fail_on.value).rank
     failing = any(f.severity.rank <= threshold for f in outcome.report.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+@app.command("fix")
+def fix_command(
+    paths: PathsArg = None,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print a unified diff of the fixes; write nothing.")
+    ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Fix only these rules (names, codes, prefixes)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Do not fix these rules.")
+    ] = None,
+    unsafe_fixes: UnsafeOpt = False,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity left after fixing that fails.")
+    ] = FailOn.error,
+    no_color: NoColorOpt = False,
+    now: NowOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+) -> None:
+    """Apply fixes of fixable rules (atomically; a file kblint cannot parse is never touched).
+
+    With --diff, exit 1 when there is something to fix and 0 when there is not."""
+    invocation = Invocation(list(paths or []), now, config, isolated, use_baseline=False)
+    result = _guarded(
+        lambda: session_fix(invocation, select or [], ignore or [], unsafe_fixes, write=not diff)
+    )
+    if diff:
+        for planned in result.plans:
+            sys.stdout.write(planned.diff(display_path(planned.path)))
+        _refused(result)
+        raise typer.Exit(EXIT_FINDINGS if result.plans else EXIT_CLEAN)
+    _fix_summary(result)
+    _console(result.outcome, console_report.make_console(no_color))
+    raise typer.Exit(_exit_code(result.outcome, fail_on))
+
+
+def _fix_summary(result: FixResult) -> None:
+    fixed = sum(len(p.applied) for p in result.plans)
+    typer.echo(f"fixed {fixed} findings in {len(result.plans)} files", err=True)
+    for planned in result.plans:
+        for finding in planned.skipped:
+            typer.echo(
+                f"{finding.path}:{finding.line}:{finding.column} not fixed: its edit overlaps "
+                "another fix (run fix again)",
+                err=True,
+            )
+    _refused(result)
+
+
+def _refused(result: FixResult) -> None:
+    for shown in result.refused:
+        typer.echo(f"{shown}: not fixed: kblint could not fully parse this file", err=True)
 
 
 @app.command("baseline")

@@ -33,6 +33,9 @@ class ArticleReport:
     display_path: str
     record: PageRecord | None
     findings: list[Finding] = field(default_factory=list)
+    path: Path | None = None
+    #: kblint understood the whole file (readable, no parse problems): fixes may rewrite it.
+    fixable: bool = False
 
 
 @dataclass(slots=True)
@@ -116,9 +119,8 @@ def _report(
             findings += [to_finding(result.rel_path, regression_rule, h, None) for h in hits]
     findings = _suppressed(findings, result, context.book, rules, options)
     shown = display_path(path)
-    return ArticleReport(
-        shown, record, sorted(dataclasses.replace(f, path=shown) for f in findings)
-    )
+    relabelled = sorted(dataclasses.replace(f, path=shown) for f in findings)
+    return ArticleReport(shown, record, relabelled, path, result.parsed_cleanly)
 
 
 def _regressions(

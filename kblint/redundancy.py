@@ -10,7 +10,6 @@ exactly with integer arithmetic, so the result is identical to comparing all pai
 from __future__ import annotations
 
 import hashlib
-import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -139,21 +138,40 @@ class PageKey:
     content_format: str
 
 
-# --------------------------------------------------------------------------- exact scoring
+# --------------------------------------------------------------------------- exact arithmetic
+
+_COUNTS_FROM = 10  # round(100 x s) of the least similarity that counts (s >= 1/10)
 
 
-def _score(
-    shingles: tuple[frozenset[int], frozenset[int]],
-    words: tuple[frozenset[int], frozenset[int]],
-    sizes: tuple[int, int, int, int],
-) -> int | None:
-    """round(100 x similarity) half up, or None below 0.10, computed in exact integers.
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
 
-    `shingles`/`words` hold only tokens that occur in more than one page (the others cannot
-    be shared); `sizes` are the full set sizes |S1|, |S2|, |W1|, |W2| for the unions.
+
+def _level(score: int) -> tuple[int, int]:
+    """Least similarity num/den whose rounded score is `score` or more: (score - 0.5) / 100.
+
+    At the bottom the spec's own threshold applies: s >= 1/10, not 0.095.
     """
-    common_s = len(shingles[0] & shingles[1])
-    common_w = len(words[0] & words[1])
+    return (1, 10) if score <= _COUNTS_FROM else (2 * score - 1, 200)
+
+
+def _min_common_words(level: tuple[int, int], a: int, b: int) -> int:
+    """Fewest shared long words for 0.8 x J >= n/d: 4c/(5(a+b-c)) >= n/d <=> c(4d+5n) >= 5n(a+b)."""
+    num, den = level
+    return _ceil_div(5 * num * (a + b), 4 * den + 5 * num)
+
+
+def _min_common_shingles(level: tuple[int, int], p: int, q: int) -> int:
+    """Fewest shared shingles for J >= n/d: c/(p+q-c) >= n/d <=> c(d+n) >= n(p+q)."""
+    num, den = level
+    return _ceil_div(num * (p + q), den + num)
+
+
+def _score(common_s: int, common_w: int, sizes: tuple[int, int, int, int]) -> int | None:
+    """round(100 x similarity) half up, or None below 0.10, in exact integer arithmetic.
+
+    `sizes` are |S1|, |S2|, |W1|, |W2|; similarity = max(J(S), 0.8 x J(W)).
+    """
     union_s = sizes[0] + sizes[1] - common_s
     union_w = sizes[2] + sizes[3] - common_w
     # shingles: common_s / union_s; words: 0.8 x common_w / union_w = 4 common_w / (5 union_w)
@@ -165,158 +183,264 @@ def _score(
     return (200 * num + den) // (2 * den)
 
 
-# --------------------------------------------------------------------------- candidate joins
+# --------------------------------------------------------------------------- bit-sliced counting
 
 
-@dataclass(slots=True)
-class _Ranked:
-    """One page's tokens for a join: ranks of its shared tokens, rarest first."""
+def _bitmap_index(sets: Sequence[frozenset[Any]]) -> dict[Any, int]:
+    """Inverted index as bitmaps: token -> int whose bit i says page i contains it.
 
-    size: int  # |set|, including tokens no other page has
-    offset: int  # number of unshared tokens; they take the first positions of the order
-    ranks: list[int]  # ranks of shared tokens, ascending; position = offset + index
-
-
-def _rank_tokens(sets: Sequence[frozenset[Any]]) -> list[_Ranked]:
-    """Order tokens by document frequency (rarest first) and rewrite each set as ranks.
-
-    A token of a single page never produces a candidate nor counts in an intersection, so it is
-    only counted: all such tokens sort before the shared ones, which keeps the order total and
-    consistent without sorting the millions of unique shingles.
+    Only tokens of two or more pages are kept; the others can never be shared.
     """
     df: Counter[Any] = Counter()
     for tokens in sets:
         df.update(tokens)
-    shared = {token: count for token, count in df.items() if count > 1}
-    del df  # the biggest allocation of the whole computation
-    order = sorted(shared, key=lambda token: (shared[token], token))
-    rank = {token: index for index, token in enumerate(order)}
-    ranked: list[_Ranked] = []
-    for tokens in sets:
-        mine = sorted([rank[token] for token in rank.keys() & tokens])
-        ranked.append(_Ranked(len(tokens), len(tokens) - len(mine), mine))
-    return ranked
+    size = (len(sets) + 7) // 8
+    rows = {token: bytearray(size) for token, count in df.items() if count > 1}
+    del df  # the largest allocation of the computation (every shingle of every page)
+    for bit, tokens in enumerate(sets):
+        byte, mask = bit >> 3, 1 << (bit & 7)
+        for token in rows.keys() & tokens:
+            rows[token][byte] |= mask
+    columns: dict[Any, int] = {}
+    while rows:
+        token, row = rows.popitem()
+        columns[token] = int.from_bytes(row, "little")
+    return columns
 
 
-def _ceil_div(a: int, b: int) -> int:
-    return -(-a // b)
+def _bit_sliced_sum(columns: Iterable[int]) -> list[int]:
+    """Add bitmaps as many counters at once: bit y of plane i is bit i of page y's count.
+
+    Carry-save adders keep the cost near one full adder (five big-int operations, each 64
+    pages per machine word) per bitmap, however large the counts grow.
+    """
+    levels: list[list[int]] = []
+    for column in columns:
+        level, value = 0, column
+        while True:
+            if level == len(levels):
+                levels.append([])
+            pending = levels[level]
+            if len(pending) < 2:
+                pending.append(value)
+                break
+            first, second = pending.pop(), pending.pop()
+            partial = first ^ second
+            pending.append(partial ^ value)
+            value = (first & second) | (partial & value)
+            level += 1
+    return _resolve(levels)
 
 
-class _PrefixJoin:
-    """Candidate pairs whose Jaccard index may reach num/den (PPJoin without suffix filter).
+def _resolve(levels: list[list[int]]) -> list[int]:
+    """Collapse the at most two pending bitmaps per weight into one plane per bit."""
+    planes: list[int] = []
+    carry, level = 0, 0
+    while level < len(levels) or carry:
+        values = [*(levels[level] if level < len(levels) else []), *([carry] if carry else [])]
+        carry = 0
+        if len(values) == 3:
+            first, second, third = values
+            partial = first ^ second
+            values = [partial ^ third]
+            carry = (first & second) | (partial & third)
+        elif len(values) == 2:
+            values, carry = [values[0] ^ values[1]], values[0] & values[1]
+        planes.append(values[0] if values else 0)
+        level += 1
+    return planes
 
-    Pages are probed in order of size against an index of the pages already seen, so each pair
-    is met once and the size filter can drop the front of a posting list for good. A pair with
-    Jaccard >= t has overlap >= alpha = ceil(t / (1 + t) x (|x| + |y|)) and must then share a
-    token within the first |x| - alpha + 1 of each side; the positional filter drops a pair as
-    soon as the tokens left on either side cannot make up alpha.
+
+def _at_least(planes: list[int], k: int, full: int) -> int:
+    """Bits of the counters (given as planes) whose value is k or more."""
+    if k <= 0:
+        return full
+    if k >> len(planes):
+        return 0
+    greater, equal = 0, full
+    for i in range(len(planes) - 1, -1, -1):
+        if k >> i & 1:
+            equal &= planes[i]
+        else:
+            greater |= equal & planes[i]
+            equal &= ~planes[i]
+        if not equal:
+            break
+    return greater | equal
+
+
+def _count_at(planes: list[bytes], bit: int) -> int:
+    """One counter read back from planes given as little-endian bytes."""
+    byte, shift = bit >> 3, bit & 7
+    return sum(((plane[byte] >> shift) & 1) << i for i, plane in enumerate(planes))
+
+
+# --------------------------------------------------------------------------- one group, one row
+
+_BUCKETS = 32  # page ranges (by word-set size) that share one necessary count threshold
+_SCORE_ALL = 64  # a row with at most this many possible partners scores all of them
+
+
+@dataclass(frozen=True, slots=True)
+class _Bucket:
+    """A run of bit positions, i.e. pages with similar word-set sizes."""
+
+    lo: int  # first bit, a multiple of 8
+    width: int
+    min_words: int  # |W| of its smallest page (bits are in order of |W|)
+    min_shingles: int
+
+
+class _Group:
+    """The eligible pages of one contentFormat as bitmap inverted indexes.
+
+    Bit positions follow word-set size, so that a run of bits holds pages of about one size and
+    one count threshold (taken at the run's smallest page) filters the whole run.
     """
 
-    def __init__(self, pages: list[_Ranked], t: tuple[int, int]) -> None:
-        self.pages = pages
-        self.num, self.den = t
-        self.index: dict[int, list[tuple[int, int]]] = {}
-        self.start: dict[int, int] = {}  # per token: postings before this are too small
-        self.candidates: set[tuple[int, int]] = set()
+    def __init__(self, fingerprints: Sequence[Fingerprint]) -> None:
+        order = sorted(range(len(fingerprints)), key=lambda i: (len(fingerprints[i].words), i))
+        self.member = order  # bit -> index in `fingerprints` (walk order within the group)
+        self.pages = [fingerprints[i] for i in order]
+        self.word_size = [len(fp.words) for fp in self.pages]
+        self.shingle_size = [len(fp.shingles) for fp in self.pages]
+        self.words = _bitmap_index([fp.words for fp in self.pages])
+        self.shingles = _bitmap_index([fp.shingles for fp in self.pages])
+        self.size = (len(order) + 7) // 8
+        self.buckets = self._buckets()
 
-    def run(self) -> set[tuple[int, int]]:
-        order = sorted(range(len(self.pages)), key=lambda i: self.pages[i].size)
-        for x in order:
-            self._probe(x)
-            self._insert(x)
-        return self.candidates
+    def _buckets(self) -> list[_Bucket]:
+        count = len(self.pages)
+        width = max(8, _ceil_div(_ceil_div(count, _BUCKETS), 8) * 8)
+        return [
+            _Bucket(
+                lo,
+                min(width, count - lo),
+                self.word_size[lo],
+                min(self.shingle_size[lo : lo + width]),
+            )
+            for lo in range(0, count, width)
+        ]
 
-    def _probe(self, x: int) -> None:
-        """Count prefix matches of x with indexed pages; keep those the filters let through."""
-        page, pages, num, den = self.pages[x], self.pages, self.num, self.den
-        n, offset = page.size, page.offset
-        limit = n - _ceil_div(num * n, den) + 1 - offset
-        counts: dict[int, int] = {}
-        for k, token in enumerate(page.ranks[: max(limit, 0)]):
-            postings = self.index.get(token)
-            if postings is None:
-                continue
-            first = self._skip_small(token, postings, n)
-            rest_x = n - offset - k - 1
-            for y, py in postings[first:] if first else postings:
-                count = counts.get(y, 0)
-                if count < 0:
-                    continue
-                ny = pages[y].size
-                alpha = (num * (n + ny) + num + den - 1) // (num + den)
-                rest = min(rest_x, ny - py - 1)
-                counts[y] = count + 1 if count + 1 + rest >= alpha else -1
-        self.candidates.update((min(x, y), max(x, y)) for y, c in counts.items() if c > 0)
+    def top(self, bit: int) -> list[tuple[int, int]]:
+        """(score, member) of the page's best partners, best first, ties in walk order."""
+        return _Row(self, bit).top()
 
-    def _skip_small(self, token: int, postings: list[tuple[int, int]], n: int) -> int:
-        """Advance past postings of pages smaller than t x n (sizes only grow from here on)."""
-        first = self.start.get(token, 0)
-        pages, num, den = self.pages, self.num, self.den
-        while first < len(postings) and den * pages[postings[first][0]].size < num * n:
-            first += 1
-        if first:
-            self.start[token] = first
-        return first
 
-    def _insert(self, x: int) -> None:
-        """Index x's prefix for later, larger pages: alpha >= 2t / (1 + t) x |x| for those."""
-        page, num, den = self.pages[x], self.num, self.den
-        n = page.size
-        length = n - _ceil_div(2 * num * n, num + den) + 1 - page.offset
-        for k, token in enumerate(page.ranks[: max(length, 0)]):
-            self.index.setdefault(token, []).append((x, page.offset + k))
+class _Row:
+    """One page's shared-token counts with every page of its group, and its top-5 search.
+
+    The counts come from adding the bitmaps of the page's tokens (bit-sliced), so no pair is
+    looked at one by one; only pages that a count threshold cannot rule out are scored.
+    """
+
+    def __init__(self, group: _Group, bit: int) -> None:
+        page = group.pages[bit]
+        self.group, self.bit = group, bit
+        self.words = self._planes(group.words, page.words)
+        self.shingles = self._planes(group.shingles, page.shingles)
+        self.slices = [
+            (self._slice(self.words, b), self._slice(self.shingles, b)) for b in group.buckets
+        ]
+        self.masks: dict[int, int] = {}
+        self.scores: dict[int, int | None] = {}
+
+    def _planes(self, index: dict[Any, int], tokens: frozenset[Any]) -> list[bytes]:
+        planes = _bit_sliced_sum(index[token] for token in index.keys() & tokens)
+        return [plane.to_bytes(self.group.size, "little") for plane in planes]
+
+    @staticmethod
+    def _slice(planes: list[bytes], bucket: _Bucket) -> list[int]:
+        start = bucket.lo >> 3
+        return [
+            int.from_bytes(plane[start : start + _ceil_div(bucket.width, 8)], "little")
+            for plane in planes
+        ]
+
+    def candidates(self, score: int) -> int:
+        """Bits of the pages that may reach `score`: a superset, from counts alone."""
+        if score not in self.masks:
+            self.masks[score] = self._candidates(_level(score))
+        return self.masks[score]
+
+    def _candidates(self, level: tuple[int, int]) -> int:
+        group = self.group
+        words, shingles = group.word_size[self.bit], group.shingle_size[self.bit]
+        found = 0
+        for bucket, (word_planes, shingle_planes) in zip(group.buckets, self.slices, strict=True):
+            full = (1 << bucket.width) - 1
+            need = _min_common_words(level, words, bucket.min_words)
+            hit = _at_least(word_planes, need, full)
+            if any(shingle_planes):
+                need = _min_common_shingles(level, shingles, bucket.min_shingles)
+                hit |= _at_least(shingle_planes, need, full)
+            if hit:
+                found |= hit << bucket.lo
+        return found & ~(1 << self.bit)
+
+    def top(self) -> list[tuple[int, int]]:
+        """Score candidates from a high level down until five partners are certain."""
+        score = self._start()
+        while True:
+            self._score_all(self.candidates(score))
+            member = self.group.member
+            scored = [(s, -member[y]) for y, s in self.scores.items() if s is not None]
+            ranked = sorted(scored, reverse=True)[:TOP_PAGES]
+            if score <= _COUNTS_FROM or (len(ranked) == TOP_PAGES and ranked[-1][0] >= score):
+                return [(s, -negative) for s, negative in ranked]
+            # fewer than five reached `score`: every page at or above the new level is scored next
+            score = ranked[-1][0] if len(ranked) == TOP_PAGES else _COUNTS_FROM
+
+    def _start(self) -> int:
+        """The highest score level that still leaves five candidates (binary search)."""
+        if self.candidates(_COUNTS_FROM).bit_count() <= _SCORE_ALL:
+            return _COUNTS_FROM
+        low, high = _COUNTS_FROM, 100
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.candidates(middle).bit_count() >= TOP_PAGES:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def _score_all(self, mask: int) -> None:
+        group = self.group
+        sizes = (group.shingle_size[self.bit], group.word_size[self.bit])
+        while mask:
+            lowest = mask & -mask
+            mask ^= lowest
+            other = lowest.bit_length() - 1
+            if other not in self.scores:
+                common_s = _count_at(self.shingles, other)
+                common_w = _count_at(self.words, other)
+                pair = (sizes[0], group.shingle_size[other], sizes[1], group.word_size[other])
+                self.scores[other] = _score(common_s, common_w, pair)
 
 
 # --------------------------------------------------------------------------- compute
 
 
-def _similar_pairs(
-    fingerprints: Sequence[Fingerprint],
-) -> Iterable[tuple[int, int, int]]:
-    """Every pair (i, j, round(100 x s)) with similarity >= 0.10, i < j, found via the joins."""
-    shingles = _rank_tokens([fp.shingles for fp in fingerprints])
-    words = _rank_tokens([fp.words for fp in fingerprints])
-    candidates = _PrefixJoin(shingles, _SHINGLE_T).run()
-    candidates |= _PrefixJoin(words, _WORD_T).run()
-    shingle_sets = [frozenset(page.ranks) for page in shingles]
-    word_sets = [frozenset(page.ranks) for page in words]
-    for i, j in candidates:
-        sizes = (shingles[i].size, shingles[j].size, words[i].size, words[j].size)
-        score = _score((shingle_sets[i], shingle_sets[j]), (word_sets[i], word_sets[j]), sizes)
-        if score is not None:
-            yield i, j, score
-
-
 def compute(pages: Sequence[tuple[PageKey, Fingerprint]]) -> list[dict[str, Any]]:
     """The `redundancy` field of every page, in input (walk) order."""
-    best: list[list[tuple[int, int]]] = [[] for _ in pages]  # heaps of (score, -walk index)
+    best: list[list[tuple[int, int]]] = [[] for _ in pages]  # (score, index in `pages`)
     groups: dict[str, list[int]] = {}
     for index, (key, fingerprint) in enumerate(pages):
         if fingerprint.eligible:
             groups.setdefault(key.content_format, []).append(index)
     for members in groups.values():
-        for i, j, score in _similar_pairs([pages[m][1] for m in members]):
-            a, b = members[i], members[j]
-            _offer(best[a], score, b)
-            _offer(best[b], score, a)
-    return [_record(heap, pages) for heap in best]
-
-
-def _offer(heap: list[tuple[int, int]], score: int, partner: int) -> None:
-    """Keep the five best partners: higher score first, then earlier in walk order."""
-    entry = (score, -partner)
-    if len(heap) < TOP_PAGES:
-        heapq.heappush(heap, entry)
-    elif entry > heap[0]:
-        heapq.heapreplace(heap, entry)
+        group = _Group([pages[m][1] for m in members])
+        for bit, member in enumerate(group.member):
+            best[members[member]] = [(s, members[m]) for s, m in group.top(bit)]
+    return [_record(partners, pages) for partners in best]
 
 
 def _record(
-    heap: list[tuple[int, int]], pages: Sequence[tuple[PageKey, Fingerprint]]
+    partners: list[tuple[int, int]], pages: Sequence[tuple[PageKey, Fingerprint]]
 ) -> dict[str, Any]:
-    """One page's `redundancy` value from its heap of best partners."""
+    """One page's `redundancy` value from its best partners (best first)."""
     similar = [
         {"id": key.id, "title": key.title, "path": key.path, "similarity": score}
-        for score, key in ((s, pages[-neg][0]) for s, neg in sorted(heap, reverse=True))
+        for score, key in ((s, pages[i][0]) for s, i in partners)
     ]
-    return {"maxSimilarity": similar[0]["similarity"] if similar else 0, "similarPages": similar}
+    return {"maxSimilarity": partners[0][0] if partners else 0, "similarPages": similar}

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kblint import baseline, vcs
+from kblint import baseline, fixer, vcs
 from kblint.config import Config
 from kblint.config_loader import ConfigError, find_config, load_config
 from kblint.discovery import is_article
 from kblint.engine import ArticleReport, RunOptions, RunReport, run
-from kblint.rulebook import RuleBook
+from kblint.rulebook import Rule, RuleBook
 from kblint.workspace import UsageError, Workspace, open_workspace, select_targets
 
 STDIN = Path("-")
@@ -201,3 +201,57 @@ def write_baseline(invocation: Invocation) -> tuple[Path, int]:
     entries = baseline.entries_for(outcome.report.findings, outcome.workspace.kb_root)
     baseline.write(path, entries)
     return path, len(entries)
+
+
+@dataclass(slots=True)
+class FixResult:
+    plans: list[fixer.FilePlan]  # files that changed (or would change, with --diff)
+    refused: list[str]  # files with fixable findings that kblint did not fully understand
+    outcome: Outcome  # the findings after fixing (before, with --diff)
+
+
+def fix(
+    invocation: Invocation,
+    select: list[str],
+    ignore: list[str],
+    unsafe: bool,
+    write: bool,
+) -> FixResult:
+    """Apply (or, with write=False, only plan) the fixes of fixable rules."""
+    if invocation.stdin_filename is not None or STDIN in invocation.paths:
+        raise UsageError("fixes need files on disk; they cannot be applied to stdin")
+    outcome = lint(invocation)
+    rules = _fix_rules(outcome.book, select, ignore, unsafe)
+    plans, refused = [], []
+    for article in outcome.report.articles:
+        findings = [f for f in article.findings if f.edits and f.rule in rules]
+        if not findings or article.path is None:
+            continue
+        if not article.fixable:
+            refused.append(article.display_path)
+            continue
+        planned = fixer.plan(article.path, findings)
+        if planned is not None and planned.changed:
+            plans.append(planned)
+    if write and plans:
+        for planned in plans:
+            fixer.write_atomically(planned.path, planned.new)
+        outcome = lint(invocation)
+    return FixResult(plans, refused, outcome)
+
+
+def _fix_rules(book: RuleBook, select: list[str], ignore: list[str], unsafe: bool) -> set[str]:
+    chosen = book.rules if not select else [r for s in select for r in _matching(book, s)]
+    ignored = {r.name for s in ignore for r in _matching(book, s)}
+    return {
+        rule.name
+        for rule in chosen
+        if rule.fixable and rule.name not in ignored and (unsafe or rule.fix_safety == "safe")
+    }
+
+
+def _matching(book: RuleBook, selector: str) -> list[Rule]:
+    found = book.matching(selector)
+    if not found:
+        raise UsageError(f"unknown rule or code prefix {selector!r} (see `kblint rules`)")
+    return found

@@ -1,0 +1,161 @@
+"""Apply the edits of fixable findings to files: safely, atomically, idempotently.
+
+Rules of the house:
+- a file is rewritten only when at least one edit applies, and never when kblint could not
+  fully understand it (unreadable, frontmatter or MDX it could not parse);
+- edits are offsets into the *normalised* text; they are mapped back onto the raw text, so the
+  BOM, CRLF line ends and every byte outside the edited spans stay exactly as they were
+  (inserted line breaks follow the file's style);
+- overlapping edits are not guessed at: the first wins, the others are reported as skipped;
+- the write goes to a temporary file in the same folder, keeps the file's mode, and replaces the
+  original with `os.replace`, so an interruption leaves the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kblint.article import BOM, normalise
+from kblint.model import Edit, Finding
+
+
+@dataclass(slots=True)
+class FilePlan:
+    """What fixing one file would do."""
+
+    path: Path
+    old: str  # raw decoded text (BOM and CR included)
+    new: str
+    applied: list[Finding] = field(default_factory=list)
+    skipped: list[Finding] = field(default_factory=list)  # overlapped an earlier edit
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.old
+
+    def diff(self, label: str) -> str:
+        return "".join(
+            difflib.unified_diff(
+                self.old.splitlines(keepends=True),
+                self.new.splitlines(keepends=True),
+                fromfile=f"a/{label}",
+                tofile=f"b/{label}",
+            )
+        )
+
+
+def plan(path: Path, findings: Iterable[Finding], add_imports: bool = True) -> FilePlan | None:
+    """Edits of `findings` applied to the file (plus the import of any component they add)."""
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    findings = list(findings)
+    is_mdx = path.suffix.lower() == ".mdx"
+    extra = (
+        import_edits(raw, [e for f in findings for e in f.edits]) if add_imports and is_mdx else []
+    )
+    chosen: list[tuple[Edit, Finding | None]] = []
+    result = FilePlan(path, raw, raw)
+    taken: list[tuple[int, int]] = []
+    candidates = [(e, f) for f in findings for e in f.edits] + [(e, None) for e in extra]
+    for edit, finding in sorted(candidates, key=lambda pair: (pair[0].start, pair[0].end)):
+        if any(_overlaps(edit, start, end) for start, end in taken):
+            if finding is not None and finding not in result.skipped:
+                result.skipped.append(finding)
+            continue
+        taken.append((edit.start, edit.end))
+        chosen.append((edit, finding))
+    result.new = _apply(raw, [edit for edit, _ in chosen])
+    result.applied = list(dict.fromkeys(f for _, f in chosen if f is not None))
+    return result
+
+
+def _overlaps(edit: Edit, start: int, end: int) -> bool:
+    if edit.start == edit.end == start == end:
+        return True  # two insertions at the same point: order would be a guess
+    return edit.start < end and start < edit.end
+
+
+def _apply(raw: str, edits: list[Edit]) -> str:
+    """Apply normalised-offset edits to the raw text (BOM/CRLF aware)."""
+    mapper = _OffsetMap(raw)
+    newline = "\r\n" if mapper.crlf_style else "\n"
+    pieces, cursor = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        start, end = mapper.raw(edit.start), mapper.raw(edit.end)
+        pieces.append(raw[cursor:start])
+        pieces.append(edit.replacement.replace("\n", newline))
+        cursor = end
+    pieces.append(raw[cursor:])
+    return "".join(pieces)
+
+
+class _OffsetMap:
+    """Normalised offset → raw offset: a BOM shifts everything by one, each CRLF by one more."""
+
+    def __init__(self, raw: str) -> None:
+        self.bom = 1 if raw.startswith(BOM) else 0
+        self.crlf_normalised: list[int] = []
+        position = raw.find("\r\n", self.bom)
+        removed = 0
+        while position != -1:
+            self.crlf_normalised.append(position - self.bom - removed)
+            removed += 1
+            position = raw.find("\r\n", position + 2)
+        self.crlf_style = len(self.crlf_normalised) * 2 > raw.count("\n")
+
+    def raw(self, offset: int) -> int:
+        return offset + self.bom + bisect_right(self.crlf_normalised, offset - 1)
+
+
+_IMPORT_BRACES = re.compile(
+    r"^import\s*\{([^}]*)\}\s*from\s*(['\"])([^'\"]+)\2[^\n]*$", re.MULTILINE
+)
+_COMPONENT = re.compile(r"<([A-Z][A-Za-z0-9_]*)")
+
+
+def import_edits(raw: str, edits: Iterable[Edit]) -> list[Edit]:
+    """Add components the edits introduce (e.g. `R`) to the file's component import line.
+
+    The file's own convention decides: when it imports components with `import {…} from '…'`,
+    a missing name is added to the first such line; when it imports none (the site injects
+    them), nothing is added.
+    """
+    text = normalise(raw)
+    needed = {name for edit in edits for name in _COMPONENT.findall(edit.replacement)}
+    line = _IMPORT_BRACES.search(text)
+    if not needed or line is None:
+        return []
+    names = [name.strip() for name in line.group(1).split(",") if name.strip()]
+    missing = sorted(needed - set(names))
+    if not missing:
+        return []
+    inner_end = line.start(1) + len(line.group(1).rstrip())
+    separator = ", " if names else " "
+    return [Edit(inner_end, inner_end, separator + ", ".join(missing))]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text`, keeping its mode; never leave a half-written file."""
+    mode = path.stat().st_mode
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".kblint-tmp", dir=path.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(mode & 0o7777)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
