@@ -129,7 +129,9 @@ def _changed(workspace: Workspace, ref: str, paths: list[Path]) -> tuple[list[Pa
             return False
         return not paths or any(path.resolve().is_relative_to(p.resolve()) for p in paths)
 
-    changed = [p for p in changes.changed if wanted(p) and p.exists()]
+    walk = {path.resolve(): index for index, path in enumerate(workspace.all_articles())}
+    changed = [p.resolve() for p in changes.changed if wanted(p) and p.exists()]
+    changed.sort(key=lambda path: walk.get(path, len(walk)))  # report in walk order
     deleted = [p for p in changes.deleted if wanted(p) and not p.exists()]
     return changed, deleted
 
