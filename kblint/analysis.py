@@ -17,6 +17,7 @@ from kblint.checks import FileContext
 from kblint.config import Config
 from kblint.corpus import LinkRef, PageSummary
 from kblint.discovery import PageIdentity
+from kblint.mdx import JsxElement
 from kblint.facts import PageFacts
 from kblint.gitdates import GitDates
 from kblint.model import Finding, Problem
@@ -36,6 +37,7 @@ class RunContext:
     git: GitDates
     now: datetime
     book: RuleBook
+    registries_digest: str = ""  # what the registry files held (part of every cache key)
 
 
 @dataclass(slots=True)
@@ -50,18 +52,24 @@ class FileResult:
     parsed_cleanly: bool = False  # readable and no parser problems
 
 
-def load(path: Path, rel_path: str, text: str | None = None) -> Article:
-    """The article from disk, or from `text` (an editor's unsaved buffer, a file at a git ref)."""
+def load(path: Path, rel_path: str, text: str | None = None, data: bytes | None = None) -> Article:
+    """The article from disk (or its bytes, already read), or from `text` (an editor's unsaved
+    buffer, a file at a git ref)."""
     if text is None:
-        return read_article(path, rel_path)
+        return read_article(path, rel_path, data)
     return parse_text(path, rel_path, normalise(text))
 
 
 def analyse(
-    path: Path, rel_path: str, context: RunContext, want_record: bool, text: str | None = None
+    path: Path,
+    rel_path: str,
+    context: RunContext,
+    want_record: bool,
+    text: str | None = None,
+    data: bytes | None = None,
 ) -> FileResult:
     """Parse once; always summarise; build the record and run file rules only when linted."""
-    article = load(path, rel_path, text)
+    article = load(path, rel_path, text, data)
     rules = context.config.effective_rules(context.book, rel_path)
     problems = builtin_findings(rel_path, (_position(article, p) for p in article.problems), rules)
     if not article.readable:
@@ -71,7 +79,7 @@ def analyse(
     if not want_record:
         return FileResult(rel_path, summary, None)
     record = page_record(article, identity, context)
-    check_context = FileContext(article, record, context.config, context.registries)
+    check_context = FileContext(article, record, context.config, context.registries, context.now)
     findings = problems + run_file_rules(check_context, rules)
     comments = [(c.start, c.end) for c in article.mdx_layer.comments]
     directives = parse_directives(article.text, comments, article.index)
@@ -117,7 +125,7 @@ def summarize(
     entity_links = tuple(
         _ref(article, element.start, element.attribute("id") or "", element.attribute("name"))
         for element in article.mdx_layer.elements
-        if element.name in entity_link_names and element.attribute("id")
+        if element.name in entity_link_names and _literal_id(element)
     )
     internal_links = tuple(
         _ref(article, link.start, link.target)
@@ -139,6 +147,11 @@ def summarize(
         numeric_id_line=_key_line(article.text, article.body_start),
         internal_links=internal_links,
     )
+
+
+def _literal_id(element: JsxElement) -> bool:
+    """An `id="…"` string; `id={expression}` is computed at build time and cannot be checked."""
+    return any(a.name == "id" and a.value and not a.is_expression for a in element.attributes)
 
 
 def _ref(article: Article, offset: int, target: str, name: str | None = None) -> LinkRef:

@@ -107,13 +107,15 @@ def parse_text(path: Path, rel_path: str, text: str) -> Article:
     )
 
 
-def read_article(path: Path, rel_path: str) -> Article:
-    """Read and parse a file; an unreadable file becomes an Article with one problem."""
+def read_article(path: Path, rel_path: str, data: bytes | None = None) -> Article:
+    """Read (unless the bytes are given) and parse a file; an unreadable file becomes an
+    Article with one problem."""
+    raw = b""
     try:
-        data = path.read_bytes()
-        text, had_bom, crlf = decode(data)
+        raw = path.read_bytes() if data is None else data
+        text, had_bom, crlf = decode(raw)
     except UnicodeDecodeError as error:
-        return _not_utf8(path, rel_path, data, error)
+        return _not_utf8(path, rel_path, raw, error)
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return unreadable(path, rel_path, f"cannot read file: {reason}")

@@ -22,6 +22,7 @@ import jsonschema
 import yaml
 
 from kblint.config import Components, Config, Override, RegistryPaths, RuleSetting
+from kblint.frontmatter import load_yaml
 from kblint.resources import data_dir
 from kblint.rulebook import RuleBook, RuleBookError, load_folder
 from kblint.rulebook import builtin as builtin_rules
@@ -104,7 +105,7 @@ def _read(path: Path) -> dict[str, Any]:
         if path.name == "pyproject.toml":
             data = tomllib.loads(text).get("tool", {}).get("kblint", {})
         else:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)  # YAML 1.2: `KB902: off` stays the string "off"
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
     except yaml.YAMLError as error:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from kblint import gitdates, registry_loader, suppress, vcs
 from kblint.analysis import FileResult, RunContext, analyse, record_of_text
+from kblint.batch import Task, analyse_all
+from kblint.cache import Cache
 from kblint.checks import CorpusContext, Hit
 from kblint.config import EffectiveRule
 from kblint.corpus import Corpus
@@ -62,6 +64,9 @@ class RunOptions:
     diff_base: str | None = None
     #: Articles deleted since --changed-since: the pages that still link to them are linted.
     deleted: tuple[Path, ...] = ()
+    jobs: int = 1
+    #: Where per-file results are cached; None turns the cache off.
+    cache_dir: Path | None = None
 
 
 def display_path(path: Path) -> str:
@@ -79,14 +84,16 @@ def run(
     config = workspace.config
     loaded = registry_loader.load(workspace.kb_root, config.registries)
     git = gitdates.collect(workspace.content_root) if config.git_dates else gitdates.GitDates()
-    context = RunContext(config, loaded.registries, git, options.now, book)
+    context = RunContext(config, loaded.registries, git, options.now, book, loaded.digest)
     targets = [path.resolve() for path in targets]
     wanted = set(targets)
     texts = {path.resolve(): text for path, text in options.texts.items()}
-    results = {
-        path: analyse(path, workspace.rel_path(path), context, path in wanted, texts.get(path))
+    tasks = [
+        Task(path, workspace.rel_path(path), path in wanted, texts.get(path))
         for path in dict.fromkeys(_kb_articles(workspace) + targets)
-    }
+    ]
+    cache = Cache(options.cache_dir) if options.cache_dir is not None else None
+    results = analyse_all(tasks, context, cache, options.jobs)
     corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
     for path in _linking_to_deleted(workspace, corpus, options.deleted, wanted):
         results[path] = analyse(path, workspace.rel_path(path), context, True)

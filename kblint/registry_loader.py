@@ -6,6 +6,7 @@ one clear finding (file, line, entry index and id, key) and the rest of the regi
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class _Entry:
 class LoadResult:
     registries: Registries
     issues: list[RegistryIssue] = field(default_factory=list)
+    digest: str = ""  # of every registry file's bytes: cache entries depend on it
 
 
 def load(kb_root: Path, paths: RegistryPaths) -> LoadResult:
@@ -70,7 +72,20 @@ def load(kb_root: Path, paths: RegistryPaths) -> LoadResult:
         external_links=_load_external_links(link_files, issues),
         has_edit_log=bool(edit_files),
     )
-    return LoadResult(registries, issues)
+    files = [*_files(kb_root, paths.entities), *_files(kb_root, paths.resources)]
+    files += stats_files + edit_files + link_files
+    return LoadResult(registries, issues, _digest(files))
+
+
+def _digest(files: list[Path]) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for path in files:
+        digest.update(str(path).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0unreadable")
+    return digest.hexdigest()
 
 
 def _files(kb_root: Path, patterns: tuple[str, ...]) -> list[Path]:

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kblint import baseline, fixer, vcs
+from kblint.batch import default_jobs
+from kblint.cache import CACHE_DIR_NAME
 from kblint.config import Config
 from kblint.config_loader import ConfigError, find_config, load_config
 from kblint.discovery import is_article
@@ -36,6 +38,9 @@ class Invocation:
     baseline_path: Path | None = None
     use_baseline: bool = True
     prune_baseline: bool = False
+    jobs: int | None = None  # None: one per CPU
+    use_cache: bool = True
+    cache_dir: Path | None = None  # default: .kblint_cache at the KB root
 
 
 @dataclass(slots=True)
@@ -94,11 +99,23 @@ def lint(invocation: Invocation) -> Outcome:
         texts=texts,
         diff_base=_checked_ref(start, invocation.diff_base),
         deleted=tuple(deleted),
+        jobs=invocation.jobs or default_jobs(),
+        cache_dir=_cache_dir(workspace, invocation),
     )
     outcome = Outcome(run(workspace, book, targets, options), workspace, book)
     if invocation.use_baseline:
         _apply_baseline(outcome, invocation.baseline_path, invocation.prune_baseline)
     return outcome
+
+
+def _cache_dir(workspace: Workspace, invocation: Invocation) -> Path | None:
+    if not invocation.use_cache:
+        return None
+    if invocation.cache_dir is not None:
+        return invocation.cache_dir
+    if workspace.standalone:
+        return None  # a loose folder of files is no KB to leave a cache folder in
+    return workspace.kb_root / CACHE_DIR_NAME
 
 
 def _stdin(invocation: Invocation) -> tuple[list[Path], dict[Path, str]]:

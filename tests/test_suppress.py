@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import NOW
-
 from kblint.config import Config
 from kblint.engine import RunOptions, run
 from kblint.rulebook import builtin

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Literal
 
@@ -41,14 +42,15 @@ class Hit:
     internal_error: bool = False  # the check itself failed: always an error finding
 
 
-@dataclass(slots=True)
+@dataclass
 class FileContext:
-    """What a file check may look at."""
+    """What a file check may look at. (No slots: `code` is computed once, on first use.)"""
 
     article: Article
     record: PageRecord
     config: Config
     registries: Registries
+    now: datetime = field(default_factory=lambda: datetime.now(tz=UTC))
 
     @cached_property
     def code(self) -> Intervals:

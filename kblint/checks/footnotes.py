@@ -70,7 +70,7 @@ def _locate(article: Article, definition: FootnoteDefinition) -> Definition:
 
 
 def references(ctx: FileContext, found: list[Definition]) -> list[FootnoteRef]:
-    """Body references, then references inside other definitions, in text order."""
+    """Body references plus references made inside another definition, in text order."""
     inner = []
     code = code_of(ctx) if found else Intervals(())
     for definition in found:

@@ -229,9 +229,11 @@ def fake_url(ctx: FileContext, options: dict[str, Any]) -> Iterator[Hit]:
         link_spans.append((link.start, link.end))
         if link.start in skip:
             continue
+        start = _target_offset(article.text, link)
+        if start is None:
+            continue  # a reference link: its definition line is scanned as text below
         reason = placeholder_reason(link.target, whole_target=True)
         if reason is not None:
-            start = _target_offset(article.text, link)
             shown = link.target or "(empty)"
             yield Hit(_fake_message(shown, reason), offset=start, end_offset=link.end)
     in_links = Intervals(link_spans)
@@ -241,7 +243,8 @@ def fake_url(ctx: FileContext, options: dict[str, Any]) -> Iterator[Hit]:
         url = match.group(0).rstrip(_TRAILING)
         reason = placeholder_reason(url, whole_target=False)
         if reason is not None:
-            yield Hit(_fake_message(url, reason), offset=match.start(), end_offset=match.end())
+            end = match.start() + len(url)
+            yield Hit(_fake_message(url, reason), offset=match.start(), end_offset=end)
 
 
 def _not_text(article: Article, code: Intervals) -> Intervals:
@@ -294,11 +297,11 @@ def _fake_message(url: str, reason: str) -> str:
     return f'placeholder URL "{url}": {reason}; link the real source or remove the link'
 
 
-def _target_offset(text: str, link: Link) -> int:
-    """Where the target of an inline link starts (`[t](<here>)`); the link start otherwise."""
+def _target_offset(text: str, link: Link) -> int | None:
+    """Where the target of an inline link starts (`[t](<here>)`); None for a reference link."""
     cursor = link.start + (2 if link.image else 1) + len(link.text)
     if not text.startswith("](", cursor):
-        return link.start
+        return None
     cursor += 2
     while cursor < link.end and text[cursor] in " \t\n<":
         cursor += 1

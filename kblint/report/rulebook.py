@@ -16,7 +16,8 @@ def render_rules(book: RuleBook, console: Console) -> None:
         table.add_column(column, no_wrap=column != "summary")
     for rule in book.rules:
         fixable = "yes" if rule.fixable else ""
-        table.add_row(rule.code, rule.name, rule.severity.value, fixable, rule.summary)
+        # Text(), not markup: summaries contain brackets like "[citation needed]".
+        table.add_row(rule.code, rule.name, rule.severity.value, fixable, Text(rule.summary))
     console.print(table)
 
 
@@ -34,7 +35,7 @@ def markdown_table(book: RuleBook) -> str:
 
 def render_explain(rule: Rule, console: Console) -> None:
     console.print(Text(f"{rule.code} {rule.name}", style="bold"))
-    console.print(rule.summary)
+    console.print(Text(rule.summary))
     console.print()
     kind = "declarative pattern" if rule.pattern else "built in" if rule.builtin else "check"
     fixable = "yes" if rule.fixable else "no"
@@ -43,7 +44,7 @@ def render_explain(rule: Rule, console: Console) -> None:
         if rule.docs.get(key):
             console.print()
             console.print(Text(heading, style="bold"))
-            console.print(rule.docs[key].strip())
+            console.print(Text(rule.docs[key].strip()))
     for heading, key in (("Fails", "fails"), ("Passes", "passes")):
         console.print()
         console.print(Text(heading, style="bold"))
@@ -55,7 +56,7 @@ def render_explain(rule: Rule, console: Console) -> None:
     else:
         console.print("  (none)")
     console.print()
-    console.print(f"Docs: {rule.docs_url}")
+    console.print(Text(f"Docs: {rule.docs_url}"))
 
 
 def _indent(block: str) -> str:

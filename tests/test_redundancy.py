@@ -1,0 +1,344 @@
+"""Redundancy (spec §10): similarity text, fingerprints, exact scores, and the index-based
+search checked against a brute-force reference."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import subprocess
+import sys
+from fractions import Fraction
+from math import floor
+from typing import Any
+
+import pytest
+
+from kblint import redundancy
+from kblint.redundancy import Fingerprint, PageKey, compute, similarity_text
+
+# --------------------------------------------------------------------------- helpers
+
+
+def spans_of(text: str, *pieces: str) -> list[tuple[int, int]]:
+    """(start, end) of each piece, searched in order of appearance."""
+    spans, start = [], 0
+    for piece in pieces:
+        found = text.index(piece, start)
+        spans.append((found, found + len(piece)))
+        start = found + len(piece)
+    return spans
+
+
+def key(name: str, content_format: str = "article") -> PageKey:
+    return PageKey(name, name.title(), f"/kb/{name}/", content_format)
+
+
+def page(name: str, text: str, content_format: str = "article") -> tuple[PageKey, Fingerprint]:
+    return key(name, content_format), Fingerprint.of(text)
+
+
+def long_words(prefix: str, count: int) -> list[str]:
+    """`count` distinct words of at least 5 characters, unique to `prefix`."""
+    return [f"{prefix}word{i:02d}" for i in range(count)]
+
+
+def entry(name: str, similarity: int) -> dict[str, Any]:
+    return {"id": name, "title": name.title(), "path": f"/kb/{name}/", "similarity": similarity}
+
+
+def brute_force(pages: list[tuple[PageKey, Fingerprint]]) -> list[dict[str, Any]]:
+    """The definition of §10 applied to every pair, with exact fractions."""
+    results = []
+    for i, (key_i, fp_i) in enumerate(pages):
+        partners = []
+        for j, (key_j, fp_j) in enumerate(pages):
+            if i == j or not (fp_i.eligible and fp_j.eligible):
+                continue
+            if key_i.content_format != key_j.content_format:
+                continue
+            shingles = Fraction(
+                len(fp_i.shingles & fp_j.shingles), len(fp_i.shingles | fp_j.shingles)
+            )
+            words = Fraction(len(fp_i.words & fp_j.words), len(fp_i.words | fp_j.words))
+            similarity = max(shingles, Fraction(4, 5) * words)
+            if similarity >= Fraction(1, 10):
+                partners.append((floor(100 * similarity + Fraction(1, 2)), j))
+        partners.sort(key=lambda item: (-item[0], item[1]))
+        similar = [
+            {
+                "id": pages[j][0].id,
+                "title": pages[j][0].title,
+                "path": pages[j][0].path,
+                "similarity": score,
+            }
+            for score, j in partners[:5]
+        ]
+        results.append(
+            {"maxSimilarity": similar[0]["similarity"] if similar else 0, "similarPages": similar}
+        )
+    return results
+
+
+# --------------------------------------------------------------------------- similarity_text
+
+ARTICLE = """---
+title: Example
+---
+import {EntityLink} from '@components/wiki';
+
+## Overview of AI-Safety
+
+We don't know **much** about <EntityLink id="anthropic">Anthropic</EntityLink> yet; see [the paper](https://example.org/p?q=1) and ![a chart](/img/c.png).
+
+```python
+print("hidden words")
+```
+
+| Col A | Col B |
+|-------|-------|
+| 1     | 2     |
+
+Final *note*: see [ref text][r1] — done_now.
+"""
+
+
+def test_similarity_text_realistic_snippet() -> None:
+    body_start = ARTICLE.index("import")
+    removed = spans_of(
+        ARTICLE,
+        "import {EntityLink} from '@components/wiki';",
+        '```python\nprint("hidden words")\n```',
+    )
+    tags = spans_of(ARTICLE, '<EntityLink id="anthropic">', "</EntityLink>")
+    assert similarity_text(ARTICLE, body_start, removed, tags) == (
+        "overview of ai safety we don t know much about anthropic yet see the paper and a chart"
+        " final note see ref text done_now"
+    )
+
+
+def test_frontmatter_is_skipped_by_body_start() -> None:
+    text = "---\ntitle: Secret Words\n---\nVisible text."
+    assert similarity_text(text, text.index("Visible"), [], []) == "visible text"
+
+
+def test_table_segment_is_removed_but_text_outside_the_pipes_kept() -> None:
+    assert similarity_text("before | a | b | after\nnext line", 0, [], []) == "before after next line"
+    # a single pipe is not a table row
+    assert similarity_text("either | or", 0, [], []) == "either or"
+
+
+def test_multiline_tag_span_is_dropped_whole() -> None:
+    text = 'Intro text.\n<Mermaid chart={`graph TD\n  A-->B["x > y"]`} />\nOutro text.'
+    tag = spans_of(text, '<Mermaid chart={`graph TD\n  A-->B["x > y"]`} />')
+    assert similarity_text(text, 0, [], tag) == "intro text outro text"
+
+
+def test_adjacent_tags_keep_words_apart() -> None:
+    text = "alpha<br/>beta"
+    assert similarity_text(text, 0, [], spans_of(text, "<br/>")) == "alpha beta"
+
+
+def test_heading_markers_emphasis_and_links() -> None:
+    text = "### Third *level*\n#### **Bold** [x](y) [r][1] ![](img.png)\nplain # not heading"
+    assert similarity_text(text, 0, [], []) == "third level bold x r plain not heading"
+    # emphasis markers are removed, not replaced, so they do not split a word
+    assert similarity_text("un**bold**ed", 0, [], []) == "unbolded"
+
+
+def test_non_ascii_and_case() -> None:
+    assert similarity_text("Café NAÏVE  résumé\t\n42 x_y", 0, [], []) == "caf na ve r sum 42 x_y"
+
+
+def test_spans_before_body_and_overlapping_spans() -> None:
+    text = "---\na: b\n---\nkeep <T>this</T> and drop"
+    body = text.index("keep")
+    removed = [(0, 3), (text.index(" and"), len(text))]
+    tags = [(text.index("<T>"), text.index("<T>") + 3), (text.index("</T>"), len(text))]
+    assert similarity_text(text, body, removed, tags) == "keep this"
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def test_shingles_are_distinct_five_word_runs() -> None:
+    assert len(Fingerprint.of("one two three four five six seven").shingles) == 3
+    assert len(Fingerprint.of("a b c d e a b c d e").shingles) == 5  # one run repeats
+    assert Fingerprint.of("too few words").shingles == frozenset()
+
+
+def test_words_are_distinct_and_at_least_five_characters() -> None:
+    fingerprint = Fingerprint.of("alpha beta gamma delta epsilon alpha tiny")
+    assert fingerprint.words == {"alpha", "gamma", "delta", "epsilon"}
+
+
+def test_eligibility_needs_more_than_ten_long_words() -> None:
+    ten = " ".join(long_words("a", 10) * 3 + ["tiny"] * 20)
+    eleven = " ".join(long_words("a", 11))
+    assert not Fingerprint.of(ten).eligible
+    assert Fingerprint.of(eleven).eligible
+
+
+def test_fingerprint_pickles() -> None:
+    fingerprint = Fingerprint.of(" ".join(long_words("p", 20)))
+    assert pickle.loads(pickle.dumps(fingerprint)) == fingerprint
+
+
+def test_shingle_hashes_are_stable_across_processes() -> None:
+    text = "the quick brown fox jumps over the lazy dog again and again"
+    code = (
+        "from kblint.redundancy import Fingerprint;"
+        f"print(sorted(Fingerprint.of({text!r}).shingles))"
+    )
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+    assert outputs == {f"{sorted(Fingerprint.of(text).shingles)}\n"}
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def pair(a_words: list[str], b_words: list[str]) -> list[dict[str, Any]]:
+    return compute([page("a", " ".join(a_words)), page("b", " ".join(b_words))])
+
+
+def test_word_jaccard_times_point_eight() -> None:
+    # 12 and 12 long words sharing 4: J = 4/20, similarity 0.8 x 0.2 = 0.16; no shared run of 5
+    a = long_words("a", 12)
+    b = a[:4] + long_words("b", 8)
+    result = pair(a, b)
+    assert result[0] == {"maxSimilarity": 16, "similarPages": [entry("b", 16)]}
+    assert result[1] == {"maxSimilarity": 16, "similarPages": [entry("a", 16)]}
+
+
+def test_word_similarity_exactly_one_tenth_counts() -> None:
+    # 14 and 13 words sharing 3: J = 3/24 = 1/8, 0.8 x J = 0.10 exactly
+    a = long_words("a", 11) + long_words("s", 3)
+    b = long_words("b", 10) + long_words("s", 3)
+    assert pair(a, b)[0]["similarPages"] == [entry("b", 10)]
+
+
+def test_similarity_just_below_one_tenth_does_not_count_although_it_rounds_to_ten() -> None:
+    # 14 and 14 sharing 3: J = 3/25, 0.8 x J = 0.096 (round(9.6) = 10, but 0.096 < 0.10)
+    a = long_words("a", 11) + long_words("s", 3)
+    b = long_words("b", 11) + long_words("s", 3)
+    assert pair(a, b)[0] == {"maxSimilarity": 0, "similarPages": []}
+
+
+def test_shingle_jaccard_exactly_one_tenth_counts() -> None:
+    # 7 shared short words (3 shared runs) + 11 / 16 own long words: 14 and 19 runs, J = 3/30
+    shared = ["aa", "bb", "cc", "dd", "ee", "ff", "gg"]
+    a = shared + long_words("a", 11)
+    b = shared + long_words("b", 16)
+    assert pair(a, b)[1]["similarPages"] == [entry("a", 10)]
+
+
+def test_rounding_is_half_up() -> None:
+    # 20 and 17 long words sharing 5: J = 5/32, 0.8 x J = 0.125 -> 12.5 -> 13 (round() gives 12)
+    a = long_words("a", 15) + long_words("s", 5)
+    b = long_words("b", 12) + long_words("s", 5)
+    assert pair(a, b)[0]["maxSimilarity"] == 13
+
+
+def test_larger_of_shingle_and_word_similarity_wins() -> None:
+    text = " ".join(long_words("a", 30))
+    assert pair(text.split(), text.split())[0]["maxSimilarity"] == 100
+    # same words in another order: no shared run, word J = 1, similarity 0.8
+    assert pair(text.split(), text.split()[::-1])[0]["maxSimilarity"] == 80
+
+
+def test_at_most_five_partners_ties_in_walk_order() -> None:
+    hub = long_words("h", 12)
+    pages = [page(f"p{i}", " ".join(hub[:4] + long_words(f"p{i}x", 8))) for i in range(3)]
+    pages.append(page("hub", " ".join(hub)))
+    pages += [page(f"q{i}", " ".join(hub[:4] + long_words(f"q{i}x", 8))) for i in range(3)]
+    pages.append(page("best", " ".join(hub[:6] + long_words("bestx", 6))))
+    result = compute(pages)[3]
+    # best: J = 6/18 -> 27; the others: J = 4/20 -> 16, first five in walk order
+    assert result["maxSimilarity"] == 27
+    assert [p["id"] for p in result["similarPages"]] == ["best", "p0", "p1", "p2", "q0"]
+    assert [p["similarity"] for p in result["similarPages"]] == [27, 16, 16, 16, 16]
+
+
+def test_only_pages_of_the_same_content_format_are_compared() -> None:
+    text = " ".join(long_words("same", 20))
+    results = compute([page("a", text), page("b", text, "table"), page("c", text)])
+    assert results[0]["similarPages"] == [entry("c", 100)]
+    assert results[1] == {"maxSimilarity": 0, "similarPages": []}
+
+
+def test_ineligible_pages_are_neither_compared_nor_listed() -> None:
+    short = " ".join(long_words("s", 10))
+    longer = " ".join(long_words("s", 11))
+    results = compute([page("a", short), page("b", short), page("c", longer)])
+    assert results == [{"maxSimilarity": 0, "similarPages": []}] * 3
+
+
+def test_no_pages() -> None:
+    assert compute([]) == []
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def test_bit_sliced_sum_and_threshold_match_plain_counting() -> None:
+    rng = random.Random(3)
+    for count in (0, 1, 7, 8, 9, 30, 100):
+        columns = [rng.getrandbits(50) for _ in range(count)]
+        planes = redundancy._bit_sliced_sum(columns)
+        totals = [sum(column >> bit & 1 for column in columns) for bit in range(50)]
+        read = [sum((plane >> bit & 1) << i for i, plane in enumerate(planes)) for bit in range(50)]
+        assert read == totals
+        for k in (0, 1, count // 2, count, count + 1):
+            mask = redundancy._at_least(planes, k, (1 << 50) - 1)
+            assert [mask >> bit & 1 for bit in range(50)] == [int(t >= k) for t in totals]
+
+
+# --------------------------------------------------------------------------- equivalence
+
+
+def synthetic_kb(seed: int, pages: int = 60) -> list[tuple[PageKey, Fingerprint]]:
+    """Small KB: Zipf-like vocabulary, topic clusters, near-duplicates, short and other-format pages."""
+    rng = random.Random(seed)
+    vocabulary = [
+        "".join(rng.choices("abcdefgh", k=rng.choice([2, 3, 4, 5, 5, 6, 7]))) for _ in range(400)
+    ]
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    topics = [rng.sample(vocabulary[50:], 25) for _ in range(4)]
+    texts: list[list[str]] = []
+    kb = []
+    for index in range(pages):
+        if texts and rng.random() < 0.15:  # an edited copy
+            words = list(rng.choice(texts))
+            for _ in range(rng.randint(0, 12)):
+                words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        else:
+            size = rng.choice([8, 40, 80, 120])
+            words = rng.choices(vocabulary, weights, k=size)
+            topic = topics[rng.randrange(len(topics))]
+            for slot in range(rng.randrange(3), size, 3):
+                words[slot] = rng.choice(topic)
+        texts.append(words)
+        content_format = "article" if rng.random() < 0.8 else "table"
+        kb.append(page(f"page-{index:02d}", " ".join(words), content_format))
+    return kb
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize(("score_all", "buckets"), [(64, 32), (0, 1), (2, 3), (0, 32)])
+def test_same_result_as_brute_force(
+    seed: int, score_all: int, buckets: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # small limits force the top-down search and coarse buckets; the result must not change
+    monkeypatch.setattr(redundancy, "_SCORE_ALL", score_all)
+    monkeypatch.setattr(redundancy, "_BUCKETS", buckets)
+    kb = synthetic_kb(seed)
+    expected = brute_force(kb)
+    assert sum(1 for record in expected if record["similarPages"]) > 10  # a meaningful test
+    assert compute(kb) == expected
