@@ -17,9 +17,9 @@ from kblint.checks import FileContext
 from kblint.config import Config
 from kblint.corpus import LinkRef, PageSummary
 from kblint.discovery import PageIdentity
-from kblint.mdx import JsxElement
 from kblint.facts import PageFacts
 from kblint.gitdates import GitDates
+from kblint.mdx import JsxElement
 from kblint.model import Finding, Problem
 from kblint.record import PageRecord, build
 from kblint.registries import Registries
@@ -89,7 +89,9 @@ def analyse(
 
 def page_record(article: Article, identity: PageIdentity, context: RunContext) -> PageRecord:
     facts = page_facts(identity.id, article.rel_path, article.frontmatter, context)
-    return build(article, identity, context.config, context.now, facts, context.registries.resources)
+    return build(
+        article, identity, context.config, context.now, facts, context.registries.resources
+    )
 
 
 def record_of_text(path: Path, rel_path: str, text: str, context: RunContext) -> PageRecord | None:

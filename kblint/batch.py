@@ -54,7 +54,9 @@ def analyse_all(
     return results
 
 
-def _key(task: Task, context: RunContext, cache: cache_module.Cache | None, run_key: str) -> str | None:
+def _key(
+    task: Task, context: RunContext, cache: cache_module.Cache | None, run_key: str
+) -> str | None:
     if cache is None or task.text is not None:
         return None
     try:
@@ -110,7 +112,9 @@ def _compute(tasks: list[Task], context: RunContext, jobs: int) -> list[FileResu
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
 
 
 # -- what every cache entry of a run depends on -----------------------------------------

@@ -68,7 +68,7 @@ class Cache:
             self.misses += 1
             return None
         try:
-            value = pickle.loads(payload)  # noqa: S301 - digest-checked entry of our own cache
+            value = pickle.loads(payload)  # digest-checked entry of our own cache (see module docs)
         except Exception:  # noqa: BLE001 - any unpickling problem is a miss
             self.misses += 1
             return None

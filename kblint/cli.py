@@ -408,6 +408,6 @@ def main() -> None:
         sys.exit(EXIT_ERROR)
     except SystemExit:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - last line of defence, reported plainly
         typer.echo(f"kblint: internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(EXIT_ERROR)

@@ -53,7 +53,7 @@ def run_corpus_rules(ctx: CorpusContext, rules: dict[str, EffectiveRule]) -> lis
 def _guarded(rule: Rule, action: Any) -> list[Hit]:
     try:
         hits: list[Hit] = action()
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - one broken check must not stop the run
         message = (
             f"rule crashed on this file ({type(error).__name__}: {error}); other rules still ran"
         )
