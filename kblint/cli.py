@@ -69,6 +69,17 @@ NowOpt = Annotated[
     str | None,
     typer.Option("--now", help="Date-time used as 'now' (ISO 8601), for reproducible scores."),
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Processes for a cold run (default: one per CPU)."),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the per-file cache.")
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Cache folder (default: .kblint_cache at the KB root)."),
+]
 UnsafeOpt = Annotated[
     bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change meaning.")
 ]
@@ -190,6 +201,9 @@ def check(
     now: NowOpt = None,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Lint articles: coverage per article, hallucination risk, findings, and a summary."""
     invocation = Invocation(
@@ -204,6 +218,9 @@ def check(
         baseline_path=baseline,
         use_baseline=not no_baseline,
         prune_baseline=baseline_prune,
+        jobs=jobs,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
     )
     if fix:
         result = _guarded(lambda: session_fix(invocation, [], [], unsafe_fixes, write=True))
@@ -289,11 +306,23 @@ def fix_command(
     now: NowOpt = None,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Apply fixes of fixable rules (atomically; a file kblint cannot parse is never touched).
 
     With --diff, exit 1 when there is something to fix and 0 when there is not."""
-    invocation = Invocation(list(paths or []), now, config, isolated, use_baseline=False)
+    invocation = Invocation(
+        list(paths or []),
+        now,
+        config,
+        isolated,
+        use_baseline=False,
+        jobs=jobs,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+    )
     result = _guarded(
         lambda: session_fix(invocation, select or [], ignore or [], unsafe_fixes, write=not diff)
     )
@@ -332,9 +361,21 @@ def make_baseline(
     now: NowOpt = None,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Record every current finding in a baseline file; `check` then reports only new ones."""
-    invocation = Invocation(list(paths or []), now, config, isolated, baseline_path=baseline)
+    invocation = Invocation(
+        list(paths or []),
+        now,
+        config,
+        isolated,
+        baseline_path=baseline,
+        jobs=jobs,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+    )
     path, count = _guarded(lambda: write_baseline(invocation))
     typer.echo(f"wrote {count} findings to {path}")
 
@@ -349,9 +390,21 @@ def record(
     no_color: NoColorOpt = False,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Print page records (one per article, in walk order) with the seed's keys and nesting."""
-    invocation = Invocation(list(paths or []), now, config, isolated, use_baseline=False)
+    invocation = Invocation(
+        list(paths or []),
+        now,
+        config,
+        isolated,
+        use_baseline=False,
+        jobs=jobs,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+    )
     outcome = _guarded(lambda: lint(invocation))
     report = outcome.report
     records = [a.record.to_json() for a in report.articles if a.record is not None]

@@ -140,9 +140,13 @@ def _message(path: KeyPath, error: jsonschema.ValidationError, extra: Collection
     allowed = _allowed(error.schema, extra)
     if error.validator == "format":
         return f"{label} is {shown}, which is not a real date; allowed: {allowed}"
-    if allowed == "true or false" and str(error.instance).lower() in _YAML11_BOOLEANS:
-        word = "true" if str(error.instance).lower() in ("yes", "on") else "false"
-        return f"{label} is {shown}, which YAML 1.2 reads as text; write {word}"
+    if allowed == "true or false" and isinstance(error.instance, str):
+        word = error.instance.lower()
+        if word in ("true", "false"):
+            return f"{label} is {shown}, a quoted string; write {word} without quotes"
+        if word in _YAML11_BOOLEANS:
+            word = "true" if word in ("yes", "on") else "false"
+            return f"{label} is {shown}, which YAML 1.2 reads as text; write {word}"
     if error.validator == "enum" and isinstance(error.instance, str):
         listed: Any = error.validator_value
         choices = [str(v) for v in [*listed, *sorted(extra, key=str)]]
@@ -181,6 +185,7 @@ def _show(value: Any) -> str:
 
 def _allowed(subschema: Any, extra: Collection[Any] = ()) -> str:
     """What a (sub)schema accepts, in words."""
+    subschema = _resolve(subschema)
     if not isinstance(subschema, Mapping):
         return "a different value"
     if "x-allowed" in subschema:
@@ -193,6 +198,14 @@ def _allowed(subschema: Any, extra: Collection[Any] = ()) -> str:
     kinds = subschema.get("type") or []
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     return " or ".join(_describe_type(kind, subschema) for kind in kinds) or "a different value"
+
+
+def _resolve(subschema: Any) -> Any:
+    """Follow a local `$ref` (`#/$defs/name`), keeping the referring schema's own keys."""
+    if not isinstance(subschema, Mapping) or "$ref" not in subschema:
+        return subschema
+    target = schema().get("$defs", {}).get(str(subschema["$ref"]).rsplit("/", 1)[-1], {})
+    return {**target, **{k: v for k, v in subschema.items() if k != "$ref"}}
 
 
 def _describe_type(kind: str, subschema: Mapping[str, Any]) -> str:

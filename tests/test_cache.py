@@ -1,0 +1,120 @@
+"""The per-file cache and parallel runs change speed, never results."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE_KB
+from kblint import analysis, batch
+from kblint.cli import app
+
+NOW = "2026-03-14T00:00:00+00:00"
+
+
+def synthetic_kb(root: Path, copies: int = 4) -> Path:
+    """The example KB with every article copied under new names: enough files for a pool."""
+    shutil.copytree(EXAMPLE_KB, root)
+    (root / "kblint.yaml").write_text("git_dates: false\n", encoding="utf-8")
+    docs = root / "content" / "docs" / "knowledge-base"
+    originals = [p for p in docs.rglob("*.md*") if p.name != "index.mdx"]
+    for copy in range(copies):
+        for path in originals:
+            target = path.with_name(f"{path.stem}-copy{copy}{path.suffix}")
+            target.write_text(path.read_text(encoding="utf-8").replace("title: ", f"title: Copy {copy} of ", 1), encoding="utf-8")
+    return root
+
+
+def invoke(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    return synthetic_kb(tmp_path / "kb")
+
+
+def test_records_identical_with_and_without_cache(kb: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plain = invoke("record", str(kb), "--now", NOW, "--no-cache", "--jobs", "1")
+    cold = invoke("record", str(kb), "--now", NOW, "--cache-dir", str(cache))
+    warm = invoke("record", str(kb), "--now", NOW, "--cache-dir", str(cache))
+    assert json.loads(plain) == json.loads(cold) == json.loads(warm)
+    assert len(json.loads(plain)) == 51
+
+
+def test_check_output_identical_with_and_without_cache(kb: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ["check", str(kb), "--now", NOW, "--format", "json"]
+    plain = invoke(*args, "--no-cache")
+    assert invoke(*args, "--cache-dir", str(cache)) == plain
+    assert invoke(*args, "--cache-dir", str(cache)) == plain
+
+
+def test_jobs_do_not_change_results_or_order(kb: Path) -> None:
+    args = ["check", str(kb), "--now", NOW, "--format", "concise", "--no-cache"]
+    one = invoke(*args, "--jobs", "1")
+    two = invoke(*args, "--jobs", "2")
+    assert one == two and one.count("\n") > 50
+
+
+def test_warm_run_parses_nothing(kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    invoke("check", str(kb), "--cache-dir", str(cache), "--jobs", "1")
+    calls: list[str] = []
+    real = analysis.analyse
+
+    def counting(*args: object, **kwargs: object) -> analysis.FileResult:
+        calls.append(str(args[1]))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "analyse", counting)
+    invoke("check", str(kb), "--cache-dir", str(cache), "--jobs", "1")
+    assert calls == []
+    changed = kb / "content/docs/knowledge-base/risks/scheming.mdx"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    invoke("check", str(changed), "--cache-dir", str(cache), "--jobs", "1")
+    assert calls == ["knowledge-base/risks/scheming.mdx"]  # the rest of the KB came from the cache
+
+
+def test_corrupt_and_foreign_entries_are_rebuilt(kb: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ["record", str(kb), "--now", NOW, "--cache-dir", str(cache)]
+    expected = json.loads(invoke(*args))
+    entries = [p for p in cache.rglob("*") if p.is_file() and p.parent.parent.name == "v1"]
+    assert len(entries) == 51
+    for number, entry in enumerate(entries):
+        blob = entry.read_bytes()
+        if number % 3 == 0:
+            entry.write_bytes(blob[: len(blob) // 2])  # truncated
+        elif number % 3 == 1:
+            entry.write_bytes(b"NOTKBLNT" + blob[8:])  # foreign
+        else:
+            entry.write_bytes(blob[:-1] + bytes([blob[-1] ^ 0xFF]))  # one flipped bit
+    assert json.loads(invoke(*args)) == expected
+    assert json.loads(invoke(*args)) == expected
+
+
+def test_cache_folder_ignores_itself(kb: Path) -> None:
+    invoke("check", str(kb))
+    assert (kb / ".kblint_cache" / ".gitignore").read_text(encoding="utf-8").strip().endswith("*")
+
+
+def test_two_processes_share_a_cache(kb: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "kblint", "record", str(kb), "--now", NOW, "--cache-dir", str(cache), "--jobs", "1"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE)
+    out_first, _ = first.communicate(timeout=300)
+    out_second, _ = second.communicate(timeout=300)
+    assert first.returncode == second.returncode == 0
+    assert json.loads(out_first) == json.loads(out_second)
+    assert json.loads(invoke("record", str(kb), "--now", NOW, "--cache-dir", str(cache))) == json.loads(out_first)
