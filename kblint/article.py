@@ -8,14 +8,16 @@ The original BOM and line-end style are remembered so fixes can write them back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kblint import frontmatter, markdown, mdx
 from kblint.model import LineIndex, Position, Problem
 
 BOM = "\ufeff"
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -37,6 +39,15 @@ class Article:
     crlf: bool = False
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True
+    #: Values derived from the parse (code intervals, prose text…), computed once on first use.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per article; later calls return the same value."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        value: T = self.derived[key]
+        return value
 
     def position(self, offset: int) -> Position:
         return self.index.position(offset)

@@ -78,7 +78,11 @@ class Intervals:
 
 
 def code_intervals(article: Article) -> Intervals:
-    """Fenced and indented code blocks and inline code spans, as offsets."""
+    """Fenced and indented code blocks and inline code spans, as offsets (computed once)."""
+    return article.memo("code", lambda: _code_intervals(article))
+
+
+def _code_intervals(article: Article) -> Intervals:
     index = article.index
     spans = [(f.start, f.end) for f in article.all_fences()]
     spans += [(index.line_start(a), index.line_end(b)) for a, b in article.md_layer.indented_code]

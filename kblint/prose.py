@@ -20,10 +20,10 @@ _BARE_URL = re.compile(r"(?:https?|ftp)://[^\s<>()\]]+|\bwww\.[^\s<>()\]]+")
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>")
 
 
-def non_prose_spans(article: Article, code: Intervals | None = None) -> Iterator[tuple[int, int]]:
+def non_prose_spans(article: Article) -> Iterator[tuple[int, int]]:
     layer = article.mdx_layer
     yield 0, article.body_start
-    yield from (code or code_intervals(article)).spans
+    yield from code_intervals(article).spans
     for spans in (layer.esm, layer.comments, layer.expressions):
         yield from ((span.start, span.end) for span in spans)
     for element in layer.elements:
@@ -39,9 +39,13 @@ def non_prose_spans(article: Article, code: Intervals | None = None) -> Iterator
     yield from (m.span() for m in _AUTOLINK.finditer(text, article.body_start))
 
 
-def prose_text(article: Article, code: Intervals | None = None) -> str:
-    """The article text with non-prose blanked (spaces; line breaks kept)."""
-    blanks = Intervals(non_prose_spans(article, code))
+def prose_text(article: Article) -> str:
+    """The article text with non-prose blanked (spaces; line breaks kept), computed once."""
+    return article.memo("prose", lambda: _prose_text(article))
+
+
+def _prose_text(article: Article) -> str:
+    blanks = Intervals(non_prose_spans(article))
     text = article.text
     pieces: list[str] = []
     cursor = 0

@@ -21,7 +21,6 @@ from kblint.rulebook import Rule
 def run_file_rules(ctx: FileContext, rules: dict[str, EffectiveRule]) -> list[Finding]:
     checks = registry()
     findings: list[Finding] = []
-    prose_cache: dict[str, str] = {}
     for effective in rules.values():
         rule = effective.rule
         if not in_scope(rule, ctx):
@@ -30,7 +29,7 @@ def run_file_rules(ctx: FileContext, rules: dict[str, EffectiveRule]) -> list[Fi
         if spec is not None and spec.kind == "file":
             hits = _guarded(rule, lambda s=spec, e=effective: list(s.function(ctx, e.options)))
         elif rule.pattern is not None:
-            hits = list(pattern_hits(rule, ctx.article, prose_cache))
+            hits = list(pattern_hits(rule, ctx.article))
         else:
             continue
         findings += [to_finding(ctx.article.rel_path, effective, hit, ctx.article) for hit in hits]
@@ -70,17 +69,16 @@ def in_scope(rule: Rule, ctx: FileContext) -> bool:
     return not scope.entity_types or ctx.record.data.get("entityType") in scope.entity_types
 
 
-def pattern_hits(rule: Rule, article: Article, cache: dict[str, str]) -> Iterator[Hit]:
+def pattern_hits(rule: Rule, article: Article) -> Iterator[Hit]:
     """A declarative rule: its regex over the prose (or headings, or frontmatter)."""
     pattern = rule.pattern
     assert pattern is not None
-    if "prose" not in cache:
-        cache["prose"] = prose_text(article)
     if pattern.applies_to == "headings":
-        cache.setdefault("headings", heading_text(article, cache["prose"]))
+        text = article.memo("headings", lambda: heading_text(article, prose_text(article)))
     elif pattern.applies_to == "frontmatter":
-        cache.setdefault("frontmatter", frontmatter_text(article))
-    text = cache[pattern.applies_to]
+        text = article.memo("frontmatter", lambda: frontmatter_text(article))
+    else:
+        text = prose_text(article)
     for match in pattern.regex.finditer(text):
         if match.end() > match.start():
             message = pattern.message.replace("{match}", match.group(0))

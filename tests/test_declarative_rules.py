@@ -30,7 +30,7 @@ def rule(name: str) -> Rule:
 def matches(name: str, text: str) -> list[tuple[int, int, str]]:
     article = article_from_text(text)
     result = []
-    for hit in pattern_hits(rule(name), article, {}):
+    for hit in pattern_hits(rule(name), article):
         assert hit.offset is not None and hit.end_offset is not None
         position = article.position(hit.offset)
         result.append((position.line, position.column, text[hit.offset : hit.end_offset]))
@@ -84,7 +84,7 @@ def test_declarative_rules_ignore_everything_but_prose(name: str, phrase: str) -
 def test_declarative_rules_report_positions_and_messages() -> None:
     text = HEAD + "| Claim | Note |\n|---|---|\n| Probes | Obviously robust |\n"
     article = article_from_text(text)
-    [hit] = pattern_hits(rule("absolute-claims"), article, {})
+    [hit] = pattern_hits(rule("absolute-claims"), article)
     assert hit.offset is not None
     assert article.position(hit.offset).line == 8
     assert article.position(hit.offset).column == 12

@@ -15,7 +15,6 @@ import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import Any, Literal
 
 from kblint.article import Article
@@ -42,9 +41,9 @@ class Hit:
     internal_error: bool = False  # the check itself failed: always an error finding
 
 
-@dataclass
+@dataclass(slots=True)
 class FileContext:
-    """What a file check may look at. (No slots: `code` is computed once, on first use.)"""
+    """What a file check may look at."""
 
     article: Article
     record: PageRecord
@@ -52,8 +51,9 @@ class FileContext:
     registries: Registries
     now: datetime = field(default_factory=lambda: datetime.now(tz=UTC))
 
-    @cached_property
+    @property
     def code(self) -> Intervals:
+        """Code blocks and spans (computed once per article)."""
         return code_intervals(self.article)
 
 

@@ -82,11 +82,8 @@ def references(ctx: FileContext, found: list[Definition]) -> list[FootnoteRef]:
 
 
 def code_of(ctx: FileContext) -> Intervals:
-    """`ctx.code`, computed directly while FileContext (a slots dataclass) cannot cache it."""
-    try:
-        return ctx.code
-    except TypeError:
-        return code_intervals(ctx.article)
+    """Code blocks and spans of the article (computed once per article)."""
+    return code_intervals(ctx.article)
 
 
 @lru_cache(maxsize=8)

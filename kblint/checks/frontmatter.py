@@ -77,7 +77,7 @@ def frontmatter_schema(ctx: FileContext, options: dict[str, Any]) -> Iterator[Hi
 def frontmatter_issues(
     data: Any, options: Mapping[str, Any], has_block: bool = True
 ) -> list[Issue]:
-    """Every problem of one frontmatter mapping, in key order of the schema's findings."""
+    """Every problem of one frontmatter mapping: schema, deprecated keys, contradictions."""
     if not isinstance(data, Mapping):
         return []
     if not has_block:
@@ -91,18 +91,19 @@ def frontmatter_issues(
     return issues
 
 
-def _extra_values(options: Mapping[str, Any]) -> dict[str, set[Any]]:
-    """The `extra_values` option: more allowed values per enum key (a KB's own types)."""
+def _extra_values(options: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """The `extra_values` option: more allowed values per enum key (a KB's own types).
+    Tuples, not sets: a wrong value may be a list, and membership must not need hashing."""
     raw = options.get("extra_values") or {}
     if not isinstance(raw, Mapping):
         return {}
-    return {str(k): set(v) for k, v in raw.items() if isinstance(v, list)}
+    return {str(k): tuple(v) for k, v in raw.items() if isinstance(v, list)}
 
 
 # -- schema -------------------------------------------------------------------------------------
 
 
-def _schema_issues(data: Mapping[str, Any], extra: dict[str, set[Any]]) -> Iterator[Issue]:
+def _schema_issues(data: Mapping[str, Any], extra: dict[str, tuple[Any, ...]]) -> Iterator[Issue]:
     best: dict[KeyPath, jsonschema.ValidationError] = {}
     for error in _validator().iter_errors(data):
         if error.validator == "required":
@@ -115,7 +116,7 @@ def _schema_issues(data: Mapping[str, Any], extra: dict[str, set[Any]]) -> Itera
         if current is None or _rank(error) < _rank(current):
             best[path] = error
     for path, error in best.items():
-        yield Issue(path, _message(path, error, extra.get(_top(path), set())))
+        yield Issue(path, _message(path, error, extra.get(_top(path), ())))
 
 
 def _top(path: KeyPath) -> str:
@@ -149,7 +150,7 @@ def _message(path: KeyPath, error: jsonschema.ValidationError, extra: Collection
             return f"{label} is {shown}, which YAML 1.2 reads as text; write {word}"
     if error.validator == "enum" and isinstance(error.instance, str):
         listed: Any = error.validator_value
-        choices = [str(v) for v in [*listed, *sorted(extra, key=str)]]
+        choices = [str(v) for v in [*listed, *extra]]
         close = difflib.get_close_matches(error.instance, choices, n=1, cutoff=0.6)
         if close:
             return f'{label} is {shown}; did you mean "{close[0]}"? allowed: {allowed}'
@@ -191,9 +192,10 @@ def _allowed(subschema: Any, extra: Collection[Any] = ()) -> str:
     if "x-allowed" in subschema:
         return str(subschema["x-allowed"])
     if "enum" in subschema:
-        values = [str(v) for v in [*subschema["enum"], *sorted(extra, key=str)]]
+        values = [str(v) for v in [*subschema["enum"], *extra]]
         if len(values) > _LIST_IN_FULL:
-            return f"one of the {len(values)} values listed in schemas/frontmatter.schema.json"
+            where = "schemas/frontmatter.schema.json" + (" and extra_values" if extra else "")
+            return f"one of the {len(values)} values listed in {where}"
         return "one of " + ", ".join(values)
     kinds = subschema.get("type") or []
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)

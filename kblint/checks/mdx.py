@@ -25,7 +25,7 @@ from typing import Any
 from kblint.article import Article
 from kblint.checks import FileContext, Hit, file_check
 from kblint.config import Components
-from kblint.metrics import Intervals, code_intervals
+from kblint.metrics import Intervals
 from kblint.model import Edit
 from kblint.prose import prose_text
 
@@ -65,7 +65,7 @@ def mdx_syntax(ctx: FileContext, options: dict[str, Any]) -> Iterator[Hit]:
     article = ctx.article
     if not article.is_mdx:
         return
-    prose = prose_text(article, code_intervals(article))
+    prose = prose_text(article)
     math = ctx.config.math
     loose_dollars, math_spans = dollar_signs(prose) if math else ([], Intervals(()))
     yield from _less_than_hits(prose, article.body_start, math_spans)
@@ -160,12 +160,15 @@ def _dollar_hits(prose: str, loose: list[int]) -> Iterator[Hit]:
 
 
 def _component_hits(article: Article, components: Components) -> Iterator[Hit]:
-    bound = esm_names(article)
+    bound: set[str] | None = None  # read from the ESM only when a tag needs it
     for element in article.mdx_layer.elements:
         if not element.capitalised:
             continue
         base = element.name.split(".", 1)[0]
-        if components.is_known(element.name) or components.is_known(base) or base in bound:
+        if components.is_known(element.name) or components.is_known(base):
+            continue
+        bound = esm_names(article) if bound is None else bound
+        if base in bound:
             continue
         tag = article.text[element.start : element.open_end]
         shown = _short(tag) if "\n" not in tag else f"<{element.name} …>"

@@ -40,35 +40,14 @@ _PLACEHOLDER_ADVICE = {
     "unknown": "replace the question marks with the real value",
 }
 _SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
-# The last article's code intervals and prose: the checks of one file run one after another,
-# so each is computed once per file instead of once per rule. An entry is replaced as a whole
-# and read into a local, so a reader never mixes two articles' data.
-_LAST: list[tuple[Article, Intervals, dict[str, str]]] = []
-
-
-def _cached(ctx: FileContext) -> tuple[Intervals, dict[str, str]]:
-    entry = _LAST[0] if _LAST else None
-    if entry is None or entry[0] is not ctx.article:
-        try:
-            code = ctx.code
-        except TypeError:  # FileContext is a slots dataclass: its cached_property cannot cache
-            code = code_intervals(ctx.article)
-        entry = (ctx.article, code, {})
-        _LAST[:] = [entry]
-    return entry[1], entry[2]
-
-
 def code_of(ctx: FileContext) -> Intervals:
-    """Code blocks and spans of the article (`ctx.code`), once per file."""
-    return _cached(ctx)[0]
+    """Code blocks and spans of the article (computed once per article)."""
+    return code_intervals(ctx.article)
 
 
 def prose_of(ctx: FileContext) -> str:
-    """`prose_text` of the article, once per file for every check that reads prose."""
-    code, texts = _cached(ctx)
-    if "prose" not in texts:
-        texts["prose"] = prose_text(ctx.article, code)
-    return texts["prose"]
+    """`prose_text` of the article (computed once per article)."""
+    return prose_text(ctx.article)
 
 
 # -- KB601 placeholder-text -----------------------------------------------------------------

@@ -37,19 +37,27 @@ def make_console(no_color: bool = False, file: object | None = None) -> Console:
 
 
 def render(report: RunReport, console: Console, show_coverage: bool = True) -> None:
-    for article in report.articles:
-        _render_article(article, console, show_coverage)
-    console.print(summary_line(report))
+    lines = [line for article in report.articles for line in _article_lines(article, show_coverage)]
+    lines += [finding_line(finding) for finding in report.other_findings]  # registry files
+    lines.append(summary_line(report))
+    if console.color_system is None:
+        # Plain output (pipes, CI, --no-color): skip rich's per-segment rendering, which costs
+        # more than the linting itself on a large KB.
+        console.file.write("".join(line.plain + "\n" for line in lines))
+        console.file.flush()
+        return
+    for start in range(0, len(lines), 200):
+        console.print(Text("\n").join(lines[start : start + 200]))
 
 
-def _render_article(article: ArticleReport, console: Console, show_coverage: bool) -> None:
-    console.print(Text(article.display_path, style="bold"))
+def _article_lines(article: ArticleReport, show_coverage: bool) -> list[Text]:
+    lines = [Text(article.display_path, style="bold")]
     record = article.record
     if record is not None and show_coverage:
-        console.print(coverage_line(record.coverage))
-        console.print(risk_line(record.risk))
-    for finding in sorted(article.findings):
-        console.print(finding_line(finding))
+        lines += [coverage_line(record.coverage), risk_line(record.risk)]
+    lines += [finding_line(finding) for finding in sorted(article.findings)]
+    return lines
+
 
 
 def coverage_line(coverage: dict[str, object]) -> Text:

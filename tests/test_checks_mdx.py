@@ -1,0 +1,289 @@
+"""MDX syntax check (KB004): exact messages, positions and fix edits, the math switch,
+component resolution, ESM blocks and the expression heuristic."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import NOW, article_from_text
+from kblint.checks import FileContext, Hit
+from kblint.checks.mdx import mdx_syntax, plausible_expression
+from kblint.config import Components, Config
+from kblint.discovery import PageIdentity
+from kblint.record import build
+from kblint.registries import Registries
+from kblint.rulebook import builtin
+
+HEAD = "---\ntitle: Compute Thresholds\n---\nimport {EntityLink, R} from '@components/wiki';\n\n"
+MDX = "knowledge-base/responses/compute-thresholds.mdx"
+
+
+def run(text: str, config: Config | None = None, rel_path: str = MDX) -> list[tuple[Hit, int, int]]:
+    """Hits with their 1-based line and column."""
+    config = config or Config()
+    article = article_from_text(text, rel_path)
+    record = build(article, PageIdentity.from_rel_path(rel_path), config, NOW)
+    found = []
+    for hit in mdx_syntax(FileContext(article, record, config, Registries()), {}):
+        assert hit.offset is not None
+        position = article.position(hit.offset)
+        found.append((hit, position.line, position.column))
+    return found
+
+
+def where(text: str, config: Config | None = None) -> list[tuple[int, int]]:
+    return [(line, column) for _, line, column in run(text, config)]
+
+
+def fixed(text: str) -> str:
+    """The text with every edit of every hit applied (edits never overlap here)."""
+    edits = sorted((e for hit, _, _ in run(text) for e in hit.edits), key=lambda e: e.start)
+    for edit in reversed(edits):
+        text = text[: edit.start] + edit.replacement + text[edit.end :]
+    return text
+
+
+def test_rule_is_a_check_and_still_receives_parser_problems() -> None:
+    rule = builtin().get("mdx-syntax")
+    assert rule is not None
+    assert (rule.check, rule.builtin, rule.fixable, rule.fix_safety) == (
+        "mdx.mdx_syntax",
+        False,
+        True,
+        "safe",
+    )
+
+
+# -- `<` ----------------------------------------------------------------------------------------
+
+
+def test_less_than_before_a_digit_message_position_and_fix() -> None:
+    text = HEAD + "Fewer than <5% of labs publish thresholds.\n"
+    [(hit, line, column)] = run(text)
+    assert (line, column) == (6, 12)
+    assert hit.message == (
+        "`<5%`: MDX reads `<` as the start of a JSX tag and no tag name starts with `5`, so the "
+        'page does not build; write `&lt;5%` or reword ("under 5%")'
+    )
+    assert fixed(text) == HEAD + "Fewer than &lt;5% of labs publish thresholds.\n"
+    assert run(fixed(text)) == []  # the fix is idempotent
+
+
+def test_less_than_before_equals_or_dash() -> None:
+    text = HEAD + "Significant at p<=0.05; the causal arrow A <- B.\n"
+    messages = [hit.message for hit, _, _ in run(text)]
+    assert where(text) == [(6, 17), (6, 44)]
+    assert messages[0].endswith("write `&lt;=0.05` or `≤`")
+    assert messages[1].endswith("write `&lt;-` or `←`")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Models at < 10^25 FLOP are exempt.",  # a space: text to MDX
+        "An escaped \\<5% is fine.",
+        "An entity &lt;5% is fine.",
+        "Inline code `<5%` is code.",
+        "A comment {/* under <5% */} is no content.",
+        '<R id="a1b2c3d4e5f60718" title="<5% of labs">the survey</R> cites it.',
+        "An expression {count < 5 ? 'few' : 'many'} is JavaScript.",
+    ],
+)
+def test_less_than_is_not_flagged(line: str) -> None:
+    assert where(HEAD + line + "\n") == []
+
+
+def test_an_escaped_backslash_does_not_escape_the_less_than() -> None:
+    assert where(HEAD + "A path C:\\\\<5 is odd.\n") == [(6, 12)]
+
+
+def test_nothing_inside_code_blocks_or_component_attributes() -> None:
+    text = HEAD + (
+        "```python\nshare = 0.04  # <5% of $30B\n```\n\n"
+        "<Mermaid chart={`flowchart TD\n  A[<5% of $30B] --> B`} />\n"
+    )
+    assert where(text) == []
+
+
+def test_markdown_files_are_not_checked() -> None:
+    text = "---\ntitle: X\n---\n\nFewer than <5% raised $30B {see below}.\n"
+    article_hits = run(text, rel_path="knowledge-base/responses/x.md")
+    assert article_hits == []
+
+
+# -- `$` ----------------------------------------------------------------------------------------
+
+
+def test_dollar_before_a_digit_message_position_and_fix() -> None:
+    text = HEAD + "Anthropic raised $13B, and a run costs \\$1B.\n"
+    [(hit, line, column)] = run(text)
+    assert (line, column) == (6, 18)
+    assert hit.message == (
+        "`$13B`: the site renders `$…$` as math, so an unescaped `$` before a number starts a "
+        "formula that runs to the next `$`; write `\\$13B`"
+    )
+    assert fixed(text) == HEAD + "Anthropic raised \\$13B, and a run costs \\$1B.\n"
+
+
+def test_a_currency_range_gives_two_findings() -> None:
+    assert where(HEAD + "Rounds of $5M-$10M were common.\n") == [(6, 11), (6, 15)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Compute grows as $C \\approx 6ND$ for $N$ parameters.",
+        "The loss bound $L<2$ holds and $x^2$ too.",
+        "Display math: $$10^{26}$$ FLOP.",
+        "Dollars without a number: $ and $.",
+    ],
+)
+def test_intended_math_is_left_alone(line: str) -> None:
+    assert where(HEAD + line + "\n") == []
+
+
+def test_with_math_off_dollars_are_text_and_less_than_in_them_counts() -> None:
+    text = HEAD + "Anthropic raised $13B; the bound $L<2$ holds.\n"
+    assert where(text, Config(math=False)) == [(6, 36)]
+
+
+# -- components ---------------------------------------------------------------------------------
+
+
+def test_unknown_component_message_with_text_suggestion() -> None:
+    text = HEAD + "As <Paul Christiano> argued, oversight must scale.\n"
+    [(hit, line, column)] = run(text)
+    assert (line, column) == (6, 4)
+    assert hit.message == (
+        "`<Paul Christiano>` is not a known component: `Paul` is neither imported in this file "
+        "nor listed in `components.known`, so MDX cannot resolve it and the page does not build; "
+        "if it is text, write `&lt;Paul Christiano&gt;`"
+    )
+
+
+def test_unknown_component_with_props_and_over_several_lines() -> None:
+    text = HEAD + '<PolicyTimeline\n  year={2025}\n  region="EU"\n/>\n'
+    [(hit, line, column)] = run(text)
+    assert (line, column) == (6, 1)
+    assert hit.message.startswith("`<PolicyTimeline …>` is not a known component")
+    assert "if it is text" not in hit.message
+
+
+def test_components_bound_by_imports_and_exports_are_known() -> None:
+    text = (
+        "---\ntitle: X\n---\n"
+        "import Chart from '../../components/Chart.astro';\n"
+        "import {Timeline as History, type Props} from './timeline';\n"
+        "import * as UI from '@components/ui';\n"
+        "export const Note = (props) => props.children;\n"
+        "\n"
+        "<Chart /> <History /> <UI.Card /> <Note>x</Note> <Aside>y</Aside> <div>z</div>\n"
+        "<Timeline />\n"
+    )
+    assert where(text) == [(10, 1)]  # imported under another name only
+
+
+def test_configured_components_are_known() -> None:
+    text = HEAD + '<OrgChart org="anthropic" />\n'
+    assert where(text) == [(6, 1)]
+    config = Config(components=Components(known=frozenset({"OrgChart"})))
+    assert where(text, config) == []
+
+
+# -- ESM ----------------------------------------------------------------------------------------
+
+
+def test_a_line_right_after_an_import_is_swallowed() -> None:
+    text = "---\ntitle: X\n---\nimport {EntityLink} from '@components/wiki';\n## Overview\n"
+    [(hit, line, column)] = run(text)
+    assert (line, column) == (5, 1)
+    assert hit.message == (
+        "`## Overview` directly follows the import/export on line 4: MDX reads everything up to "
+        "the next blank line as JavaScript, so the page does not build; add a blank line after "
+        "line 4"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "import {A} from 'a';\nimport B from \"b\";\n\n## Overview\n",
+        "import {\n  EntityLink,\n  R,\n} from '@components/wiki';\n\nText.\n",
+        "export const rows = [\n  {name: 'ASL-3'},\n];\n\nText.\n",
+        "export default function Layout({children}) { return children; }\n\nText.\n",
+        "import {A} from 'a';",  # at the end of the file
+        "Chip rules restrict the\nimport of accelerators.\n",  # a paragraph's continuation line
+    ],
+)
+def test_well_separated_esm_and_continuation_lines_pass(body: str) -> None:
+    assert where("---\ntitle: X\n---\n" + body) == []
+
+
+def test_an_export_swallows_the_indented_line_after_it() -> None:
+    text = "---\ntitle: X\n---\nexport const year = 2025;\n  Text right after.\n"
+    assert where(text) == [(5, 3)]
+
+
+def test_prose_starting_with_export_or_import_after_a_blank_line_or_heading() -> None:
+    text = HEAD + (
+        "export controls on chips tightened in 2023.\n\n## Trade\nimport restrictions followed.\n"
+    )
+    found = run(text)
+    assert [(line, column) for _, line, column in found] == [(6, 1), (9, 1)]
+    assert found[0][0].message == (
+        "`export controls on chips tightened in 2…` starts with `export`, so MDX parses the "
+        "paragraph as a JavaScript export statement and the page does not build; reword it so "
+        "the line does not begin with `export `"
+    )
+
+
+# -- expressions --------------------------------------------------------------------------------
+
+
+def test_unparsable_expression_message_and_position() -> None:
+    text = HEAD + "Thresholds are revisited yearly {see below}.\n"
+    [(hit, line, column)] = run(text)
+    assert (line, column) == (6, 33)
+    assert hit.message == (
+        "`{see below}` is not a JavaScript expression: MDX evaluates `{…}` in prose as code, so "
+        "the page does not build; write `\\{see below}` to show the braces, or drop them"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "",
+        " /* NEEDS CITATION */ ",
+        "1 + 2",
+        "props.value ?? 'n/a'",
+        "cond ? 'a' : 'b'",
+        "new Date().getFullYear()",
+        "typeof window",
+        "'a' in obj",
+        "x => x * 2",
+        "{a: 1, b: [2, 3]}",
+        "`template ${with spaces} inside`",
+        'flag && <Aside type="tip">Note</Aside>',
+        "' '",
+        "résumé.length",
+    ],
+)
+def test_plausible_expressions(source: str) -> None:
+    assert plausible_expression(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "see below",
+        "citation needed",
+        "TODO: add source",
+        "5 years",
+        "A → B",
+        "2020–2024",
+        "“quoted”",
+    ],
+)
+def test_implausible_expressions(source: str) -> None:
+    assert not plausible_expression(source)
