@@ -141,6 +141,7 @@ IRREGULAR = {  # verb: (third person, past, gerund)
     "plan": ("plans", "planned", "planning"),
     "submit": ("submits", "submitted", "submitting"),
     "overlook": ("overlooks", "overlooked", "overlooking"),
+    "drive": ("drives", "drove", "driving"),
 }
 VERBS += list(IRREGULAR)
 
@@ -348,8 +349,8 @@ EXTERNAL_NON_REGISTRY = (
 
 # --------------------------------------------------------------------------- grammar
 
-# Slot codes: Ns Np A Vs Vb Vd Vg Av P Cj ORG PER T (page term) TP (page person) YEAR PCT MON NUM
-# PL (plain adjective of uncertainty). {X} in a template is a slot; every other text is literal.
+# Slot codes: Ns Np A Vs Vb Vd Vg Av P (words), ORG, T (a page term), TP (a page person), YEAR,
+# PCT, MON, NUM, PL (an adjective of uncertainty). {X} is a slot; all other text is literal.
 TEMPLATES = (
     ("The {A} {Ns} {Vs} the {Ns} {P} {Np}.", 10),
     ("{Av}, the {Ns} {Vs} {A} {Np}.", 6),
@@ -363,7 +364,7 @@ TEMPLATES = (
     ("{A} {Np} {Vb} the {Ns}; the {A} {Ns} {Vs} {Np} {P} the {Ns}.", 5),
     ("The {T} {Ns} {Vs} {A} {Np} {P} the {Ns}.", 6),
     ("{TP} argued that {A} {Np} {Vb} the {Ns} {P} {Np}.", 3),
-    ("Estimates range from {PCT} to {PCT}, with {A} {Np} {Av} {Vg} the {Ns}.", 3),
+    ("Estimates range from {PCT} up to {PCT}, with {A} {Np} {Av} {Vg} the {Ns}.", 3),
     ("The {Ns} {Vs} {Np} — the {A} {Ns} {Vs} the {Ns} {P} {A} {Np}.", 4),
     ("For example, the {T} {Ns} {Vd} {Np} when the {Ns} {Vd} the {A} {Ns}.", 4),
     ("{Vg} the {Ns} {Vs} {A} {Np}, {Av} {P} {A} {Np}.", 4),
@@ -374,25 +375,111 @@ TEMPLATES = (
     ("The {Ns} is {A}: {A} {Np} {Vb} the {Ns}, and {A} {Np} {Vb} {Np}.", 4),
     ("Some {Np} {Vb} the {A} {Ns} {P} {A} {Np}, while others {Vb} the {Ns}.", 4),
     ("The {T} benchmark {Vs} {A} {Np} in about {PCT} of {Np}.", 3),
+    ("{TP} and {TP} {Vd} that {A} {Np} {Av} {Vb} the {Ns}.", 2),
+    ("The {T} team {Vd} {NUM} {A} {Np} and {Vd} the {Ns} {P} {Np}.", 2),
 )
+
+# Page-specific words. A pool sentence holds markers (private-use characters) where a page's own
+# words go: marker `base + k` stands for the k-th word of that kind of the page, so one
+# `str.translate` per paragraph fills them. Pages share sentence shapes and the common words but
+# each has its own focus vocabulary, as real articles do.
+FOCUS = {  # kind: (first marker, slots per page)
+    "Ns": (0xE000, 64), "Np": (0xE100, 64), "A": (0xE200, 48),
+    "Vs": (0xE300, 32), "Vb": (0xE400, 32), "Vd": (0xE500, 32), "Vg": (0xE600, 32),
+    "T": (0xE700, 16), "TP": (0xE800, 8),
+}
+FOCUS_SHARE = {"Ns": 0.7, "Np": 0.7, "A": 0.65, "Vs": 0.55, "Vb": 0.55, "Vd": 0.55, "Vg": 0.55}
+MASS_NOUNS = frozenset("""
+alignment interpretability transparency governance accountability liability enforcement
+compliance oversight supervision robustness reliability stability safety welfare consciousness
+sentience knowledge expertise awareness autonomy agency surveillance security privacy labour
+automation inequality lobbying democracy misuse sycophancy deception manipulation persuasion
+cooperation coordination containment evidence uplift compute pretraining finetuning
+polysemanticity superposition sparsity saliency provenance resilience legitimacy credibility
+""".split())
+PREFIXES_N = "counter inter meta micro multi over post pre self sub super under hyper co".split()
+PREFIXES_A = "non semi hyper ultra over under quasi post pre multi sub super".split()
+PREFIXES_V = "re over under mis out co pre".split()
+
+
+class Lexicon:
+    """Every word list, including the derived focus vocabulary (a few thousand lemmas)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        nouns = NOUNS + GENERAL[40:]
+        self.core = {
+            "Ns": nouns,
+            "Np": [n if n in MASS_NOUNS else _plural(n) for n in nouns],
+            "A": ADJECTIVES,
+            "Vb": VERBS,
+            "Vs": [_forms(v)[0] for v in VERBS],
+            "Vd": [_forms(v)[1] for v in VERBS],
+            "Vg": [_forms(v)[2] for v in VERBS],
+            "Av": ADVERBS,
+            "P": PREPOSITIONS,
+        }
+        plain_adjectives = [a for a in ADJECTIVES if "-" not in a]
+        derived_nouns = rng.sample([p + n for p in PREFIXES_N for n in NOUNS], 2600)
+        derived_nouns += [a + "ness" for a in plain_adjectives if a[-1] not in "ly"][:150]
+        self.focus_nouns = NOUNS + derived_nouns
+        self.focus_adjectives = ADJECTIVES + rng.sample(
+            [p + a for p in PREFIXES_A for a in plain_adjectives], 1200
+        )
+        self.focus_verbs = VERBS + rng.sample([p + v for p in PREFIXES_V for v in VERBS], 700)
+        self.verb_forms = {v: _forms(v) for v in VERBS}
+        for verb in self.focus_verbs[len(VERBS) :]:
+            for prefix in PREFIXES_V:
+                if verb.startswith(prefix) and verb[len(prefix) :] in self.verb_forms:
+                    base = self.verb_forms[verb[len(prefix) :]]
+                    self.verb_forms[verb] = (prefix + base[0], prefix + base[1], prefix + base[2])
+                    break
+        seen: set[str] = set()
+        terms: list[str] = []
+        while len(terms) < 30_000:
+            word = "".join(rng.choices(SYLLABLES, k=rng.choice((2, 3, 3, 4))))
+            if len(word) >= 5 and word not in seen:
+                seen.add(word)
+                terms.append(word.capitalize())
+        self.surnames = terms[:6000]
+        self.orgs = [f"the {t} {rng.choice(ORG_SUFFIXES)}" for t in terms[6000:6400]]
+        self.terms = terms[6400:]
+
+    def person(self, rng: random.Random) -> str:
+        return f"{rng.choice(FIRST_NAMES)} {rng.choice(self.surnames)}"
 
 
 class Grammar:
-    """Word pools for one category, drawn in bulk so that sentence assembly is cheap."""
+    """Word pools of one category, drawn in bulk so that building a sentence is cheap."""
 
-    def __init__(self, rng: random.Random, lexicon: Lexicon, chunk: int) -> None:
+    def __init__(self, rng: random.Random, lexicon: Lexicon, chunk: int = 4096) -> None:
         self.rng = rng
         self.lexicon = lexicon
         self.chunk = chunk
-        # A category ranks the shared vocabulary its own way: half the weight follows a global
-        # ranking, half a ranking of its own, so sections share common words but differ in focus.
-        self.pools: dict[str, tuple[list[str], list[float]]] = {}
-        for code, words in lexicon.by_code.items():
+        # A category ranks the shared vocabulary its own way: part of the weight follows a global
+        # ranking, part a ranking of its own, so sections share common words but differ in focus.
+        self.core: dict[str, tuple[list[str], list[float]]] = {}
+        orders: dict[int, list[int]] = {}
+        for code, words in lexicon.core.items():
+            if len(words) not in orders:  # the forms of one lemma share their rank
+                order = list(range(len(words)))
+                rng.shuffle(order)
+                orders[len(words)] = order
+            order = orders[len(words)]
+            glob, own = _zipf(len(words), 1.1), _zipf(len(words), 1.1)
+            weights = [0.4 * glob[i] + 2 * own[order[i]] for i in range(len(words))]
+            self.core[code] = (words, list(accumulate(weights)))
+        # The category's focus vocabulary: pages draw their own words from these distributions.
+        self.focus: dict[str, tuple[list[str], list[float]]] = {}
+        for kind, words, plain in (("N", lexicon.focus_nouns, len(NOUNS)),
+                                   ("A", lexicon.focus_adjectives, len(ADJECTIVES)),
+                                   ("V", lexicon.focus_verbs, len(VERBS))):
             order = list(range(len(words)))
             rng.shuffle(order)
-            glob, own = _zipf(len(words), 1.05), _zipf(len(words), 1.05)
-            weights = [glob[i] + 1.6 * own[order[i]] for i in range(len(words))]
-            self.pools[code] = (words, list(accumulate(weights)))
+            zipf = _zipf(len(words), 0.75, 20.0)
+            # Plain words are three times as likely as derived ones (`over` + `optimization`).
+            weights = [zipf[order[i]] * (3.0 if i < plain else 1.0) for i in range(len(words))]
+            self.focus[kind] = (words, list(accumulate(weights)))
+        self.slot_cum = {k: list(accumulate(_zipf(n, 0.8, 1.5))) for k, (_, n) in FOCUS.items()}
         self.buffers: dict[str, list[str]] = {}
         self.templates = [_compile(t) for t, _ in TEMPLATES]
         self.template_cum = list(accumulate(w for _, w in TEMPLATES))
@@ -404,31 +491,44 @@ class Grammar:
         return buffer.pop()
 
     def _refill(self, code: str) -> list[str]:
-        rng = self.rng
-        if code in self.pools:
-            words, cum = self.pools[code]
-            buffer = rng.choices(words, cum_weights=cum, k=self.chunk)
+        rng, k = self.rng, self.chunk
+        buffer: list[str]
+        if code.startswith("core:"):
+            words, cum = self.core[code[5:]]
+            buffer = rng.choices(words, cum_weights=cum, k=k)
+        elif code in FOCUS_SHARE:
+            words, cum = self.core[code]
+            buffer = rng.choices(words, cum_weights=cum, k=k)
+            base, _ = FOCUS[code]
+            slots = rng.choices(range(FOCUS[code][1]), cum_weights=self.slot_cum[code], k=k)
+            share = FOCUS_SHARE[code]
+            for i, (slot, roll) in enumerate(zip(slots, [rng.random() for _ in range(k)],
+                                                 strict=True)):
+                if roll < share:
+                    buffer[i] = chr(base + slot)
+        elif code in self.core:
+            words, cum = self.core[code]
+            buffer = rng.choices(words, cum_weights=cum, k=k)
+        elif code in ("T", "TP"):
+            base, count = FOCUS[code]
+            buffer = [chr(base + s) for s in rng.choices(range(count), self.slot_cum[code], k=k)]
         elif code == "YEAR":
-            buffer = [str(y) for y in rng.choices(range(2016, 2027), k=self.chunk)]
+            buffer = [str(y) for y in rng.choices(range(2016, 2027), k=k)]
         elif code == "PCT":
-            buffer = [f"{rng.randint(2, 95)}%" for _ in range(self.chunk)]
+            buffer = [f"{rng.randint(2, 95)}%" for _ in range(k)]
         elif code == "MON":
             buffer = [
                 f"\\${rng.choice((1, 2, 3, 5, 8, 12, 30, 40, 100, 250))}"
                 f"{rng.choice(('M', 'B', 'B', 'M', 'K'))}"
-                for _ in range(self.chunk)
+                for _ in range(k)
             ]
         elif code == "NUM":
-            buffer = [str(rng.choice((2, 3, 4, 5, 10, 30, 100))) for _ in range(self.chunk)]
-        elif code == "T":
-            buffer = ["\x00"] * self.chunk
-        elif code == "TP":
-            buffer = ["\x01"] * self.chunk
+            buffer = [str(rng.choice((2, 3, 4, 5, 10, 30, 100))) for _ in range(k)]
         elif code == "ORG":
-            buffer = rng.choices(self.lexicon.orgs, k=self.chunk)
+            buffer = rng.choices(self.lexicon.orgs, k=k)
         elif code == "PL":
-            buffer = rng.choices(ADJ_UNCERTAIN, k=self.chunk)
-        else:  # pragma: no cover - a typo in a template
+            buffer = rng.choices(ADJ_UNCERTAIN, k=k)
+        else:  # a typo in a template
             raise KeyError(code)
         self.buffers[code] = buffer
         return buffer
@@ -436,20 +536,51 @@ class Grammar:
     def sentence(self) -> str:
         template = self.rng.choices(self.templates, cum_weights=self.template_cum)[0]
         draw = self._draw
-        text = "".join(piece if is_literal else draw(piece) for is_literal, piece in template)
+        is_literal, first = template[0]
+        # The first word is a plain word so that capitalising it works (markers have no case).
+        if is_literal:
+            head = first
+        else:
+            head = draw(first if first in ("T", "TP", "ORG") else "core:" + first)
+        text = head + "".join(piece if lit else draw(piece) for lit, piece in template[1:])
         return text[0].upper() + text[1:]
 
     def phrase(self) -> str:
-        """A short noun phrase for table cells and diagram nodes."""
-        rng = self.rng
-        kind = rng.random()
+        """A short noun phrase for table cells, headings and diagram nodes."""
+        kind = self.rng.random()
+        draw = self._draw
         if kind < 0.4:
-            return f"{self._draw('A')} {self._draw('Np')}"
+            return f"{draw('core:A')} {draw('Np')}"
         if kind < 0.7:
-            return f"{self._draw('A')} {self._draw('Ns')}"
+            return f"{draw('core:A')} {draw('Ns')}"
         if kind < 0.85:
-            return f"{self._draw('Ns')} {self._draw('Ns')}"
-        return f"{self._draw('Vg')} {self._draw('Np')}"
+            return f"{draw('core:Ns')} {draw('Ns')}"
+        return f"{draw('core:Vg')} {draw('Np')}"
+
+    def page_table(self, rng: random.Random) -> dict[int, str]:
+        """The translation table that fills the markers with one page's own words."""
+        lex = self.lexicon
+        table: dict[int, str] = {}
+        words, cum = self.focus["N"]
+        nouns = rng.choices(words, cum_weights=cum, k=FOCUS["Ns"][1])
+        for k, noun in enumerate(nouns):
+            table[FOCUS["Ns"][0] + k] = noun
+            table[FOCUS["Np"][0] + k] = noun if noun in MASS_NOUNS else _plural(noun)
+        words, cum = self.focus["A"]
+        for k, adjective in enumerate(rng.choices(words, cum_weights=cum, k=FOCUS["A"][1])):
+            table[FOCUS["A"][0] + k] = adjective
+        words, cum = self.focus["V"]
+        for k, verb in enumerate(rng.choices(words, cum_weights=cum, k=FOCUS["Vb"][1])):
+            third, past, gerund = lex.verb_forms[verb]
+            table[FOCUS["Vb"][0] + k] = verb
+            table[FOCUS["Vs"][0] + k] = third
+            table[FOCUS["Vd"][0] + k] = past
+            table[FOCUS["Vg"][0] + k] = gerund
+        for k in range(FOCUS["T"][1]):
+            table[FOCUS["T"][0] + k] = rng.choice(lex.terms)
+        for k in range(FOCUS["TP"][1]):
+            table[FOCUS["TP"][0] + k] = lex.person(rng)
+        return table
 
 
 def _compile(template: str) -> list[tuple[bool, str]]:
@@ -466,43 +597,6 @@ def _compile(template: str) -> list[tuple[bool, str]]:
         pieces.append((False, rest[start + 1 : end]))
         rest = rest[end + 1 :]
     return pieces
-
-
-@dataclass
-class Lexicon:
-    by_code: dict[str, list[str]]
-    orgs: list[str]
-    terms: list[str]
-    surnames: list[str]
-
-    @classmethod
-    def build(cls, rng: random.Random) -> Lexicon:
-        forms = [_forms(v) for v in VERBS]
-        nouns = NOUNS + GENERAL[40:]
-        by_code = {
-            "Ns": nouns,
-            "Np": [_plural(n) for n in nouns],
-            "A": ADJECTIVES,
-            "Vb": VERBS,
-            "Vs": [f[0] for f in forms],
-            "Vd": [f[1] for f in forms],
-            "Vg": [f[2] for f in forms],
-            "Av": ADVERBS,
-            "P": PREPOSITIONS,
-        }
-        seen: set[str] = set()
-        terms: list[str] = []
-        while len(terms) < 30_000:
-            word = "".join(rng.choices(SYLLABLES, k=rng.choice((2, 3, 3, 4))))
-            if len(word) >= 5 and word not in seen:
-                seen.add(word)
-                terms.append(word.capitalize())
-        surnames = terms[:6000]
-        orgs = [f"the {t} {rng.choice(ORG_SUFFIXES)}" for t in terms[6000:6400]]
-        return cls(by_code, orgs, terms[6400:], surnames)
-
-    def person(self, rng: random.Random) -> str:
-        return f"{rng.choice(FIRST_NAMES)} {rng.choice(self.surnames)}"
 
 
 # --------------------------------------------------------------------------- plan
@@ -552,7 +646,7 @@ class KB:
         self.n = n
         self.seed = seed
         rng = random.Random(f"kb-plan-{seed}")
-        self.lexicon = Lexicon.build(rng)
+        self.lexicon = Lexicon(rng)
         self.pages: list[Page] = []
         self.entities: list[Entity] = []
         self.resources: list[Resource] = []
@@ -769,10 +863,9 @@ class Article:
         self.grammar = kb.grammars[c]
         self.pool = kb.pools[c]
         self.cells = kb.cell_pools[c]
-        lex = kb.lexicon
-        # Page-specific names: the same few terms and people recur through the page.
-        self.terms = [rng.choice(lex.terms) for _ in range(rng.randint(4, 14))]
-        self.people = [lex.person(rng) for _ in range(rng.randint(2, 8))]
+        # The page's own words, names and people, recurring through the page.
+        self.tr = self.grammar.page_table(rng)
+        self.terms = [self.tr[FOCUS["T"][0] + k] for k in range(FOCUS["T"][1])]
         self.components: set[str] = set()
         # How heavily this page cites and links (pages differ a lot in the real KB).
         self.cite_rate = rng.choice((0.0, 0.02, 0.05, 0.08, 0.12, 0.18))
@@ -858,7 +951,7 @@ class Article:
         else:
             body = f"[{resource.title}]({resource.url}), {resource.year}."
         if rng.random() < 0.15:
-            body += "\n    " + rng.choice(self.pool)
+            body += "\n    " + self.sentence_text()
         self.footnote_defs.append(f"[^{number}]: {body}")
         return f"[^{number}]"
 
@@ -876,20 +969,16 @@ class Article:
             text = " ".join(resource.title.split()[:6])
         else:
             template = rng.choice(EXTERNAL_NON_REGISTRY)
-            words = rng.choice(self.cells)
+            words = self.cell_text()
             url = _fill_url(template, rng, _slugify(words), kb.lexicon)
             text = words
         return f"[{text}]({url})"
 
-    def _fill(self, sentence: str) -> str:
-        if "\x00" in sentence:
-            parts = sentence.split("\x00")
-            terms = self.terms
-            rng = self.rng
-            sentence = parts[0] + "".join(rng.choice(terms) + p for p in parts[1:])
-        if "\x01" in sentence:
-            sentence = sentence.replace("\x01", self.rng.choice(self.people))
-        return sentence
+    def sentence_text(self) -> str:
+        return self.rng.choice(self.pool).translate(self.tr)
+
+    def cell_text(self) -> str:
+        return self.rng.choice(self.cells).translate(self.tr)
 
     def decorate(self, sentence: str) -> str:
         rng = self.rng
@@ -939,8 +1028,8 @@ class Article:
     def paragraph(self, low: int = 3, high: int = 8) -> str:
         rng = self.rng
         sentences = rng.choices(self.pool, k=rng.randint(low, high))
-        decorate, fill = self.decorate, self._fill
-        return " ".join(decorate(fill(s)) for s in sentences)
+        decorate = self.decorate
+        return " ".join(decorate(s) for s in "\x1f".join(sentences).translate(self.tr).split("\x1f"))
 
     # ---------------------------------------------------------------- blocks
 
@@ -948,7 +1037,7 @@ class Article:
         rng = self.rng
         roll = rng.random()
         if roll < 0.45:
-            return rng.choice(self.cells).capitalize()
+            return self.cell_text().capitalize()
         if roll < 0.55:
             return rng.choice(("High", "Medium", "Low", "Unclear", "**Yes**", "**No**", "Partly"))
         if roll < 0.63:
@@ -956,7 +1045,7 @@ class Article:
                                f"\\${rng.randint(1, 300)}{rng.choice('MB')}",
                                f"{rng.randint(2, 40)}×"))
         if roll < 0.72:
-            return self._fill(rng.choice(self.pool))
+            return self.sentence_text()
         if roll < 0.78 and self.mdx:
             return self.entity_link()
         if roll < 0.84:
@@ -966,7 +1055,7 @@ class Article:
         if roll < 0.885:
             a, b = rng.choice(NOUNS), rng.choice(ADJECTIVES)
             return f"P({a} \\| {b}) near {rng.randint(1, 30)}%"
-        return f"{rng.choice(self.cells)} ({rng.choice(self.terms)})"
+        return f"{self.cell_text()} ({rng.choice(self.terms)})"
 
     def table(self) -> str:
         rng = self.rng
@@ -976,11 +1065,11 @@ class Article:
         for _ in range(rng.randint(3, 10)):
             first = rng.random()
             if first < 0.5:
-                head = f"**{rng.choice(self.cells).capitalize()}**"
+                head = f"**{self.cell_text().capitalize()}**"
             elif first < 0.7 and self.mdx:
                 head = self.entity_link()
             else:
-                head = rng.choice(self.cells).capitalize()
+                head = self.cell_text().capitalize()
             cells = [head] + [self.cell(i) for i in range(1, len(columns))]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
@@ -991,7 +1080,7 @@ class Article:
         nodes = [f"{chr(65 + i)}" for i in range(rng.randint(4, 11))]
         labels = []
         for _ in nodes:
-            phrase = rng.choice(self.cells).capitalize()
+            phrase = self.cell_text().capitalize()
             if " " in phrase and rng.random() < 0.5:
                 phrase = phrase.replace(" ", "<br/>", 1)
             labels.append(phrase)
@@ -1013,7 +1102,7 @@ class Article:
         rng = self.rng
         lines = ["```mermaid", "flowchart LR"]
         for i in range(rng.randint(3, 6)):
-            lines.append(f"    N{i}[{rng.choice(self.cells)}] --> N{i + 1}[{rng.choice(self.cells)}]")
+            lines.append(f"    N{i}[{self.cell_text()}] --> N{i + 1}[{self.cell_text()}]")
         lines.append("```")
         return "\n".join(lines)
 
@@ -1023,11 +1112,11 @@ class Article:
         kind = rng.choice(("tip", "note", "caution"))
         title = rng.choice(("Bottom line", "Reading the record", "Key takeaway", "Caveat",
                             "In short", "Why this matters"))
-        first = self._fill(rng.choice(self.pool))
+        first = self.sentence_text()
         words = first.split(" ", 3)
         if len(words) == 4:
             first = f"{words[0]} **{words[1]} {words[2]}** {words[3]}"
-        second = f"{self._fill(rng.choice(self.pool))[:-1]}; see {self.internal_link()}."
+        second = f"{self.sentence_text()[:-1]}; see {self.internal_link()}."
         third = self.paragraph(1, 3)
         return f'<Aside type="{kind}" title="{title}">\n{first}\n{second} {third}\n</Aside>'
 
@@ -1039,7 +1128,7 @@ class Article:
             mark = f"{i + 1}." if marker == "1." else marker
             text = self.paragraph(1, 3)
             if rng.random() < 0.5:
-                head = rng.choice(self.cells).capitalize()
+                head = self.cell_text().capitalize()
                 text = f"**{head}.** {text}"
             lines.append(f"{mark} {text}")
             if marker != "1." and rng.random() < 0.12:
@@ -1054,7 +1143,7 @@ class Article:
             return (
                 "```python\n"
                 f"def {verb}_{noun}(model, prompts, threshold={rng.randint(1, 9) / 10}):\n"
-                f'    """{rng.choice(self.cells).capitalize()}."""\n'
+                f'    """{self.cell_text().capitalize()}."""\n'
                 "    results = [model.generate(p, max_tokens=512) for p in prompts]\n"
                 f"    flagged = [r for r in results if r.score > threshold]  # {noun}\n"
                 "    return len(flagged) / max(1, len(results))\n"
@@ -1071,7 +1160,7 @@ class Article:
             )
         fence = rng.choice(("```text", "~~~text"))
         close = "```" if fence.startswith("```") else "~~~"
-        body = "\n".join(rng.choice(self.cells) for _ in range(rng.randint(2, 5)))
+        body = "\n".join(self.cell_text() for _ in range(rng.randint(2, 5)))
         return f"{fence}\n{body}\n{close}"
 
     def key_questions(self) -> str:
@@ -1079,7 +1168,7 @@ class Article:
         self.components.add("KeyQuestions")
         questions = []
         for _ in range(rng.randint(3, 6)):
-            a, b = rng.choice(self.cells), rng.choice(self.cells)
+            a, b = self.cell_text(), self.cell_text()
             shape = rng.random()
             if shape < 0.4:
                 q = f"Does {a} {_forms(rng.choice(VERBS))[0]} {b}, and/or the other way round?"
@@ -1100,7 +1189,7 @@ class Article:
             elif roll < 0.6:
                 text = rng.choice(COMMON_HEADINGS)
             else:
-                text = _title_case(rng.choice(self.cells))
+                text = _title_case(self.cell_text())
             if text not in used:
                 break
         else:
@@ -1178,7 +1267,7 @@ class Article:
                 link = f'<EntityLink id="{other.slug}">{other.title}</EntityLink>'
             else:
                 link = f"[{other.title}]({kb.page_path(other)})"
-            items.append(f"- {link}: {rng.choice(self.cells)}.")
+            items.append(f"- {link}: {self.cell_text()}.")
         blocks.append("\n".join(items) if items else self.paragraph())
         blocks += ["## Related Pages", f"- {self.internal_link()} {self.paragraph(1, 1)}"]
         return blocks
@@ -1214,7 +1303,7 @@ def _frontmatter(article: Article) -> str:
     category = CATEGORIES[page.category]
     lines = [f"title: {_yaml_text(page.title) if ':' in page.title else page.title}"]
     description = " ".join(rng.choices(article.pool, k=rng.randint(1, 3)))
-    lines.append(f"description: {_yaml_text(article._fill(description))}")
+    lines.append(f"description: {_yaml_text(description.translate(article.tr))}")
     if page.fmt == "index" and page.slug == "index":
         lines += ["contentFormat: index", "clusters:", "  - ai-safety",
                   f'lastEdited: "2026-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}"']
@@ -1226,10 +1315,10 @@ def _frontmatter(article: Article) -> str:
     lines.append(f"readerImportance: {rng.choice((rng.randint(2, 98), rng.randint(2, 98) + 0.5))}")
     lines.append(f"researchImportance: {rng.randint(2, 98)}")
     if rng.random() < 0.85:
-        summary = " ".join(article._fill(s) for s in rng.choices(article.pool, k=rng.randint(2, 5)))
+        summary = " ".join(rng.choices(article.pool, k=rng.randint(2, 5))).translate(article.tr)
         summary += (
             f" Spending \\${rng.randint(2, 500)}M buys a {rng.randint(2, 40)}× "
-            f"{rng.choice(NOUNS)} gain → \"{rng.choice(article.cells)}\" stays open."
+            f"{rng.choice(NOUNS)} gain → \"{article.cell_text()}\" stays open."
         )
         lines.append(f"llmSummary: {_yaml_text(summary)}")
     if rng.random() < 0.9:
@@ -1331,6 +1420,7 @@ def _write_registries(kb: KB, root: Path) -> None:
     (data / "entities").mkdir(parents=True, exist_ok=True)
     (data / "resources").mkdir(parents=True, exist_ok=True)
     rng = random.Random(f"registries-{kb.seed}")
+    tables = [g.page_table(rng) for g in kb.grammars]
     for c, category in enumerate(CATEGORIES):
         out = [f"# {category.name}: synthetic entities (bench/generate.py)."]
         for i in kb.entities_by_category[c]:
@@ -1340,8 +1430,7 @@ def _write_registries(kb: KB, root: Path) -> None:
             out.append(f"  type: {rng.choice(category.registry_types)}")
             out.append(f"  title: {json.dumps(entity.title, ensure_ascii=False)}")
             description = " ".join(rng.choices(kb.pools[c], k=rng.randint(1, 2)))
-            description = description.replace("\x00", rng.choice(kb.lexicon.terms))
-            description = description.replace("\x01", kb.lexicon.person(rng))
+            description = description.translate(tables[c])
             out.append(f"  description: {_yaml_text(description)}")
             if rng.random() < 0.1:
                 out += ["  aliases:", f"    - {json.dumps(entity.title + ' (' + category.name + ')')}"]

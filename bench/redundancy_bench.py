@@ -32,6 +32,7 @@ CLUSTER = 50
 TOPIC_WORDS = 250
 TOPIC_EVERY = 4  # every 4th word comes from the page's topic
 DUPLICATE_SHARE = 0.01
+POOL = 1 << 21
 LETTERS = "etaoinshrdlcumwfgypbvkjxqz"
 LETTER_WEIGHTS = [12, 9, 8, 8, 7, 7, 6, 6, 6, 4, 4, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1]
 
@@ -42,9 +43,11 @@ class Corpus:
     def __init__(self, pages: int, seed: int) -> None:
         self.rng = random.Random(seed)
         self.vocabulary = self._vocabulary()
-        self.cumulative = list(accumulate(1 / (rank + 2.7) for rank in range(VOCABULARY)))
-        topic_weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(TOPIC_WORDS)))
-        self.topic_cumulative = topic_weights
+        cumulative = list(accumulate(1 / (rank + 2.7) for rank in range(VOCABULARY)))
+        # Weighted draws cost a bisection each; drawing uniformly from a large pre-drawn pool
+        # is several times faster and follows the same distribution closely.
+        self.pool = self.rng.choices(self.vocabulary, cum_weights=cumulative, k=POOL)
+        self.topic_cumulative = list(accumulate(1 / (i + 1) ** 0.8 for i in range(TOPIC_WORDS)))
         clusters = max(1, round(pages / CLUSTER))
         self.topics = [self.rng.sample(self.vocabulary[300:], TOPIC_WORDS) for _ in range(clusters)]
         self.pages = pages
@@ -72,7 +75,7 @@ class Corpus:
             tokens = self._edited_copy(self.tokens_of[rng.choice(mates)])
         else:
             n = rng.randint(1500, 3000)
-            tokens = rng.choices(self.vocabulary, cum_weights=self.cumulative, k=n)
+            tokens = rng.choices(self.pool, k=n)
             start = rng.randrange(TOPIC_EVERY)
             slots = len(range(start, n, TOPIC_EVERY))
             topic = self.topics[cluster]
@@ -87,7 +90,7 @@ class Corpus:
         copy = tokens[: rng.randint(len(tokens) * 2 // 3, len(tokens))]
         step = rng.randint(4, 20)
         slots = len(range(0, len(copy), step))
-        copy[::step] = rng.choices(self.vocabulary, cum_weights=self.cumulative, k=slots)
+        copy[::step] = rng.choices(self.pool, k=slots)
         return copy
 
 

@@ -6,6 +6,7 @@ so the unit can run in another process and its result can be cached by content h
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,7 +168,7 @@ def _key_line(text: str, body_start: int) -> int:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return float(value)
 

@@ -157,10 +157,14 @@ def unreadable(path: Path, rel_path: str, reason: str, text: str = "", offset: i
 
 def _not_utf8(path: Path, rel_path: str, data: bytes, error: UnicodeDecodeError) -> Article:
     """Point at the first invalid byte: decode with replacement so lines and columns line up."""
-    text = data.decode("utf-8", errors="replace").removeprefix(BOM).replace("\r\n", "\n")
-    offset = max(0, text.find("\ufffd"))
+    text = normalise(data.decode("utf-8", errors="replace"))
+    # The text before the bad byte is valid UTF-8 (that is where decoding stopped).
+    offset = len(normalise(data[: error.start].decode("utf-8")))
     bad = data[error.start : error.start + 1].hex().upper()
-    reason = f"file is not valid UTF-8: byte 0x{bad} cannot be decoded; save the file as UTF-8"
+    reason = (
+        f"file is not valid UTF-8: byte 0x{bad} cannot be decoded (byte offset {error.start}); "
+        "save the file as UTF-8"
+    )
     return unreadable(path, rel_path, reason, text, offset)
 
 

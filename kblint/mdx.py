@@ -30,7 +30,8 @@ _TAG_NAME = re.compile(r"[A-Za-z][\w.:-]*")
 _ATTR_NAME = re.compile(r"[A-Za-z_$][\w:.$-]*")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s@<>\\]+@[^\s@<>\\]+)>")
 _CLOSING_TAG = re.compile(r"</\s*([A-Za-z][\w.:-]*)?\s*>")
-_ESM_START = re.compile(r"(?:import|export)[\s{*]")
+_ESM_START = re.compile(r"(?:import|export) ")
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _SPECIAL_MDX = re.compile(r"[\\`<{\n]")
 _SPECIAL_MD = re.compile(r"[\\`<\n]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -159,11 +160,23 @@ class MdxScanner:
             if fence and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
                 pos = self._fenced_block(pos, fence)
                 continue
-            if self.mdx and not self.open_stack and _ESM_START.match(text, pos):
+            if self.mdx and not self.open_stack and self._esm_allowed(pos):
                 pos = self._esm_block(pos)
                 continue
             return pos
         return pos
+
+    def _esm_allowed(self, pos: int) -> bool:
+        """MDX reads `import `/`export ` as ESM only at column 1 and not inside a paragraph
+        (the line before is blank, a heading, or ESM itself, or the body starts here)."""
+        if not _ESM_START.match(self.text, pos):
+            return False
+        if pos <= self.start or (self.layer.esm and self.layer.esm[-1].end == pos - 1):
+            return True
+        previous_start = self.text.rfind("\n", 0, pos - 1) + 1
+        previous = self.text[previous_start : pos - 1]
+        # A heading is a one-line block, so the line after it starts a new flow construct.
+        return not previous.strip() or _ATX_HEADING.match(previous) is not None
 
     # -- block constructs -------------------------------------------------------------------
 

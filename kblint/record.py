@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kblint import coverage, risk, scoring
@@ -327,10 +327,18 @@ def update_frequency(value: Any) -> int | None:
 
 
 def _date(value: Any) -> str | None:
+    """`YYYY-MM-DD` from a frontmatter or registry value; None unless it is a real date
+    (`2026-02-30` is reported by frontmatter-schema and ignored here)."""
     if value is None:
         return None
     match = _DATE.match(str(value))
-    return match.group(0) if match else None
+    if match is None:
+        return None
+    try:
+        date.fromisoformat(match.group(0))
+    except ValueError:
+        return None
+    return match.group(0)
 
 
 def last_updated(fm: dict[str, Any], facts: PageFacts) -> str | None:
@@ -373,6 +381,7 @@ def _text(value: Any) -> str | None:
 
 
 def _number(value: Any) -> float | None:
+    """A finite number, else None (`.inf` and `.nan` are YAML numbers but no score)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return value
+    return value if math.isfinite(value) else None

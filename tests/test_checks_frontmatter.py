@@ -8,6 +8,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import NOW, article_from_text
 from kblint.checks import FileContext
@@ -57,7 +59,10 @@ def with_seed(**changes: Any) -> dict[str, Any]:
 def hits(text: str, rel_path: str = REL) -> list[tuple[int, int, int, int, str]]:
     """(line, column, end line, end column, message) of each hit on the article."""
     article = article_from_text(text, rel_path)
-    record = build(article, PageIdentity.from_rel_path(rel_path), Config(), NOW)
+    # The check reads only the article. The record comes from an empty page because building
+    # one from odd values can fail outside this rule (see the robustness tests below).
+    identity = PageIdentity.from_rel_path(rel_path)
+    record = build(article_from_text("", rel_path), identity, Config(), NOW)
     ctx = FileContext(article, record, Config(), Registries())
     found = []
     for hit in frontmatter_schema(ctx, options()):
@@ -345,3 +350,40 @@ def test_crlf_and_bom_keep_positions() -> None:
 def test_markdown_files_are_checked_too() -> None:
     text = "---\ntitle: Debate\nquality: 120\n---\nBody.\n"
     assert [h[:2] for h in hits(text, "knowledge-base/risks/example.md")] == [(3, 1)]
+
+
+# -- robustness ---------------------------------------------------------------------------------
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@given(st.dictionaries(st.sampled_from(sorted(schema()["properties"])), _VALUES, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_any_values_for_known_keys_never_crash(data: dict[str, Any]) -> None:
+    for issue in frontmatter_issues(data, options(extra_values={"entityType": ["x", 1]})):
+        assert issue.message
+        assert not issue.path or issue.path[0] in data
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        "title: A\nratings: [1, 2]\nclusters: {a: 1}\nsidebar:\n",
+        "title: A\n? [complex, key]\n: value\nquality: 500\n",
+        "title: A\n1: numeric key\nquality: .inf\n",
+        "title: A\nbase: &b {rigor: 12}\nratings: *b\n",
+        "title: A\ntodos: !!set {a, b}\n",
+    ],
+)
+def test_odd_yaml_never_crashes_and_points_into_the_block(yaml_text: str) -> None:
+    text = f"---\n{yaml_text}---\nBody.\n"
+    last_line = text.count("\n", 0, text.index("---\nBody"))
+    for line, _, _, _, message in hits(text):
+        assert 1 <= line <= last_line and message

@@ -4,6 +4,8 @@ component resolution, ESM blocks and the expression heuristic."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import NOW, article_from_text
 from kblint.checks import FileContext, Hit
@@ -287,3 +289,22 @@ def test_plausible_expressions(source: str) -> None:
 )
 def test_implausible_expressions(source: str) -> None:
     assert not plausible_expression(source)
+
+
+# -- robustness ---------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    ["<", "<5", "$", "$5", "\\", "{", "}", "{a b}", "`", "\n", "\n\n", "import ", "export ",
+     "<Aside>", "</Aside>", "<Foo bar>", "/>", "'", '"', "x", " ", "## ", "|", "---"]
+)  # fmt: skip
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_any_text_never_crashes_and_edits_replace_the_flagged_character(body: str) -> None:
+    text = HEAD + body
+    for hit, _, _ in run(text):
+        assert hit.offset is not None and hit.end_offset is not None
+        assert 0 <= hit.offset < hit.end_offset <= len(text)
+        for edit in hit.edits:
+            assert (text[edit.start : edit.end], edit.replacement) in {("<", "&lt;"), ("$", "\\$")}

@@ -47,6 +47,18 @@ def entry(name: str, similarity: int) -> dict[str, Any]:
     return {"id": name, "title": name.title(), "path": f"/kb/{name}/", "similarity": similarity}
 
 
+def shingle_set(fingerprint: Fingerprint) -> set[int]:
+    return set(redundancy._unpack(fingerprint.shingles))
+
+
+def word_set(fingerprint: Fingerprint) -> set[int]:
+    return set(redundancy._unpack(fingerprint.words))
+
+
+def hashed(*words: str) -> set[int]:
+    return {redundancy._word_hash(word) for word in words}
+
+
 def brute_force(pages: list[tuple[PageKey, Fingerprint]]) -> list[dict[str, Any]]:
     """The definition of §10 applied to every pair, with exact fractions."""
     results = []
@@ -57,10 +69,10 @@ def brute_force(pages: list[tuple[PageKey, Fingerprint]]) -> list[dict[str, Any]
                 continue
             if key_i.content_format != key_j.content_format:
                 continue
-            shingles = Fraction(
-                len(fp_i.shingles & fp_j.shingles), len(fp_i.shingles | fp_j.shingles)
-            )
-            words = Fraction(len(fp_i.words & fp_j.words), len(fp_i.words | fp_j.words))
+            s_i, s_j = shingle_set(fp_i), shingle_set(fp_j)
+            shingles = Fraction(len(s_i & s_j), len(s_i | s_j))
+            w_i, w_j = word_set(fp_i), word_set(fp_j)
+            words = Fraction(len(w_i & w_j), len(w_i | w_j))
             similarity = max(shingles, Fraction(4, 5) * words)
             if similarity >= Fraction(1, 10):
                 partners.append((floor(100 * similarity + Fraction(1, 2)), j))
@@ -162,14 +174,27 @@ def test_spans_before_body_and_overlapping_spans() -> None:
 
 
 def test_shingles_are_distinct_five_word_runs() -> None:
-    assert len(Fingerprint.of("one two three four five six seven").shingles) == 3
-    assert len(Fingerprint.of("a b c d e a b c d e").shingles) == 5  # one run repeats
-    assert Fingerprint.of("too few words").shingles == frozenset()
+    assert Fingerprint.of("one two three four five six seven").shingle_count == 3
+    assert Fingerprint.of("a b c d e a b c d e").shingle_count == 5  # one run repeats
+    assert Fingerprint.of("too few words").shingles == b""
+
+
+def test_shingles_are_packed_sorted_distinct_hashes() -> None:
+    fingerprint = Fingerprint.of("a b c d e f g h i j k l")
+    values = list(redundancy._unpack(fingerprint.shingles))
+    assert len(values) == 8
+    assert values == sorted(set(values))
+    assert all(0 <= value < 2**64 for value in values)
+    # the same run gives the same hash wherever it occurs
+    assert set(values) & shingle_set(Fingerprint.of("x y c d e f g z")) == set(
+        redundancy._unpack(Fingerprint.of("c d e f g").shingles)
+    )
 
 
 def test_words_are_distinct_and_at_least_five_characters() -> None:
     fingerprint = Fingerprint.of("alpha beta gamma delta epsilon alpha tiny")
-    assert fingerprint.words == {"alpha", "gamma", "delta", "epsilon"}
+    assert word_set(fingerprint) == hashed("alpha", "gamma", "delta", "epsilon")
+    assert fingerprint.word_count == 4
 
 
 def test_eligibility_needs_more_than_ten_long_words() -> None:
@@ -188,7 +213,7 @@ def test_shingle_hashes_are_stable_across_processes() -> None:
     text = "the quick brown fox jumps over the lazy dog again and again"
     code = (
         "from kblint.redundancy import Fingerprint;"
-        f"print(sorted(Fingerprint.of({text!r}).shingles))"
+        f"print(Fingerprint.of({text!r}).shingles.hex())"
     )
     outputs = set()
     for seed in ("1", "2"):
@@ -198,7 +223,7 @@ def test_shingle_hashes_are_stable_across_processes() -> None:
         )
         outputs.add(run.stdout)
     assert len(outputs) == 1
-    assert outputs == {f"{sorted(Fingerprint.of(text).shingles)}\n"}
+    assert outputs == {f"{Fingerprint.of(text).shingles.hex()}\n"}
 
 
 # --------------------------------------------------------------------------- scores
