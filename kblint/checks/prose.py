@@ -40,6 +40,8 @@ _PLACEHOLDER_ADVICE = {
     "unknown": "replace the question marks with the real value",
 }
 _SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
+
+
 def code_of(ctx: FileContext) -> Intervals:
     """Code blocks and spans of the article (computed once per article)."""
     return code_intervals(ctx.article)

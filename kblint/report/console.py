@@ -59,7 +59,6 @@ def _article_lines(article: ArticleReport, show_coverage: bool) -> list[Text]:
     return lines
 
 
-
 def coverage_line(coverage: dict[str, object]) -> Text:
     line = Text("  coverage ")
     line.append(f"{coverage['passing']}/{coverage['total']}", style="bold")
