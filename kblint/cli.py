@@ -22,9 +22,9 @@ from rich.console import Console
 from kblint import __version__
 from kblint.engine import display_path
 from kblint.model import Severity
-from kblint.report import REPORTERS
 from kblint.report import console as console_report
 from kblint.report import records as records_report
+from kblint.report import reporter
 from kblint.report import rulebook as rulebook_report
 from kblint.report.statistics import render_statistics
 from kblint.session import FixResult, Invocation, Outcome, configure, lint, write_baseline
@@ -262,7 +262,7 @@ def _render(outcome: Outcome, chosen: OutputFormat, statistics: bool) -> str:
     elif chosen is OutputFormat.console:
         _console(outcome, console_report.make_console(True, file=buffer))
     else:
-        REPORTERS[chosen.value](outcome.report, outcome.book, buffer, tool_version=__version__)
+        reporter(chosen.value)(outcome.report, outcome.book, buffer, tool_version=__version__)
     return buffer.getvalue()
 
 

@@ -11,21 +11,22 @@ by key. Every file is validated against `schemas/config.schema.json`; a problem 
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import tomllib
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
+from kblint import schemas
 from kblint.config import Components, Config, Override, RegistryPaths, RuleSetting
 from kblint.frontmatter import load_yaml
 from kblint.resources import data_dir
 from kblint.rulebook import RuleBook, RuleBookError, load_folder
 from kblint.rulebook import builtin as builtin_rules
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 CONFIG_FILES = ("kblint.yaml", ".kblint.yaml", "pyproject.toml")
 PRESETS = ("default", "strict")
@@ -121,22 +122,15 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-@cache
-def _schema_validator() -> jsonschema.protocols.Validator:
-    schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
-    validator: jsonschema.protocols.Validator = jsonschema.validators.validator_for(schema)(schema)
-    return validator
-
-
 def _validate(raw: dict[str, Any], source: str) -> None:
-    errors = list(_schema_validator().iter_errors(raw))
+    errors = list(schemas.validator("config.schema.json").iter_errors(raw))
     if not errors:
         return
     error = min(errors, key=lambda e: (len(list(e.absolute_path)), str(e.message)))
     raise ConfigError(f"{source}: {_describe(error)}")
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
+def _describe(error: ValidationError) -> str:
     key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties":

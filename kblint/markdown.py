@@ -11,16 +11,17 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline, image, link
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING
 
 from kblint.mdx import PLACEHOLDER
 from kblint.model import LineIndex
 
-InlineRule = Callable[[StateInline, bool], bool]
+if TYPE_CHECKING:  # markdown-it is imported when the first article is parsed, not at start-up
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+InlineRule = Callable[["StateInline", bool], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,10 @@ def _tracked(rule: InlineRule) -> InlineRule:
 @cache
 def parser(mdx: bool) -> MarkdownIt:
     """One configured parser per dialect. MDX has no indented code blocks, Markdown does."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415 - deferred: a warm run parses nothing
+    from markdown_it.rules_inline import image, link  # noqa: PLC0415
+    from mdit_py_plugins.footnote import footnote_plugin  # noqa: PLC0415
+
     md = MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
     md.inline.ruler.at("link", _tracked(link))
     md.inline.ruler.at("image", _tracked(image))

@@ -10,13 +10,12 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
+from kblint import schemas
 from kblint.config import RegistryPaths
 from kblint.facts import CitationStats
 from kblint.frontmatter import Yaml12Loader
@@ -29,7 +28,9 @@ from kblint.registries import (
     ResourceIndex,
     as_str,
 )
-from kblint.resources import data_dir
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +96,6 @@ def _files(kb_root: Path, patterns: tuple[str, ...]) -> list[Path]:
     return [path for path in found if path.is_file()]
 
 
-@cache
-def _validator(schema_name: str) -> jsonschema.protocols.Validator:
-    """A validator for ONE entry: the file schema's `items` definition."""
-    schema = json.loads((data_dir("schemas") / schema_name).read_text(encoding="utf-8"))
-    entry_schema = {key: value for key, value in schema.items() if key not in ("type", "items")}
-    entry_schema["$ref"] = schema["items"]["$ref"]
-    validator_class = jsonschema.validators.validator_for(schema)
-    validator: jsonschema.protocols.Validator = validator_class(entry_schema)
-    return validator
-
-
 def _entries(path: Path, schema_name: str, issues: list[RegistryIssue]) -> Iterator[_Entry]:
     """Valid entries of one registry file; problems go to `issues`."""
     try:
@@ -113,7 +103,7 @@ def _entries(path: Path, schema_name: str, issues: list[RegistryIssue]) -> Itera
     except _RegistryError as error:
         issues.append(RegistryIssue(path, error.line, "registry-schema", str(error)))
         return
-    validator = _validator(schema_name)
+    validator = schemas.validator(schema_name, items=True)
     for index, (data, line) in enumerate(items):
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
         if errors:
@@ -124,7 +114,7 @@ def _entries(path: Path, schema_name: str, issues: list[RegistryIssue]) -> Itera
         yield _Entry(data, index, line, path)
 
 
-def _describe(index: int, data: Any, error: jsonschema.ValidationError) -> str:
+def _describe(index: int, data: Any, error: ValidationError) -> str:
     who = f"entry {index}"
     if isinstance(data, dict) and isinstance(data.get("id"), str):
         who += f" (id {data['id']!r})"

@@ -23,7 +23,7 @@ from conftest import EXAMPLE_KB, REPO, record_from_text
 from kblint.cli import app
 from kblint.engine import ArticleReport, RunReport
 from kblint.model import Finding, Severity
-from kblint.report import REPORTERS, concise, github, json_report, junit, rdjsonl, sarif
+from kblint.report import FORMATS, concise, github, json_report, junit, rdjsonl, reporter, sarif
 from kblint.report.statistics import render_statistics
 from kblint.rulebook import RuleBook, builtin
 
@@ -107,13 +107,13 @@ def assert_valid(path: Path, document: Any) -> None:
 
 
 def test_registry_maps_every_format_name() -> None:
-    assert set(REPORTERS) == {"concise", "json", "sarif", "github", "rdjsonl", "junit"}
+    assert set(FORMATS) == {"concise", "json", "sarif", "github", "rdjsonl", "junit"}
 
 
-@pytest.mark.parametrize("name", sorted(REPORTERS))
+@pytest.mark.parametrize("name", sorted(FORMATS))
 def test_every_reporter_is_deterministic(name: str, book: RuleBook) -> None:
-    first = render(REPORTERS[name], make_report(), book)
-    assert first == render(REPORTERS[name], make_report(), book)
+    first = render(reporter(name), make_report(), book)
+    assert first == render(reporter(name), make_report(), book)
     assert first.endswith("\n")
 
 
@@ -443,7 +443,7 @@ def test_statistics_clean(book: RuleBook) -> None:
 # --- end to end on the example KB -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(REPORTERS))
+@pytest.mark.parametrize("name", sorted(FORMATS))
 def test_cli_formats_on_example_kb(name: str) -> None:
     result = CliRunner().invoke(
         app, ["check", str(EXAMPLE_KB), "--format", name, "--now", "2026-03-14T12:00:00Z"]

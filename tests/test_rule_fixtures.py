@@ -20,7 +20,8 @@ import pytest
 from conftest import FIXTURES, NOW
 from kblint.config_loader import load_config
 from kblint.engine import RunOptions, RunReport, run
-from kblint.rulebook import builtin
+from kblint.resources import data_dir
+from kblint.rulebook import builtin, load_folder
 from kblint.workspace import open_workspace
 
 KB = FIXTURES / "rules" / "kb"
@@ -113,3 +114,9 @@ def test_every_fixture_names_a_rule() -> None:
     names = {rule.name for rule in builtin().rules}
     unknown = sorted(p.name for p in fixture_files() if rule_of(p) not in names)
     assert unknown == []
+
+
+def test_builtin_rule_files_match_the_rule_schema() -> None:
+    """Runs skip schema validation of the shipped rules; this is where it happens."""
+    rules = load_folder(data_dir("rules"), allow_checks=True, validate=True)
+    assert len(rules) == len(builtin().rules)

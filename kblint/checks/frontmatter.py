@@ -16,16 +16,18 @@ import difflib
 import json
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
+from kblint import schemas
 from kblint.article import Article
 from kblint.checks import FileContext, Hit, file_check
 from kblint.frontmatter import Yaml12Loader
-from kblint.resources import data_dir
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 KeyPath = tuple[str | int, ...]
 
@@ -45,18 +47,12 @@ class Issue:
     message: str
 
 
-@cache
 def schema() -> dict[str, Any]:
-    text = (data_dir("schemas") / "frontmatter.schema.json").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return schemas.schema("frontmatter.schema.json")
 
 
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    cls = jsonschema.validators.validator_for(schema())
-    validator: jsonschema.protocols.Validator = cls(schema(), format_checker=cls.FORMAT_CHECKER)
-    return validator
+def _validator() -> Validator:
+    return schemas.validator("frontmatter.schema.json", formats=True)
 
 
 @file_check
@@ -104,7 +100,7 @@ def _extra_values(options: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
 
 
 def _schema_issues(data: Mapping[str, Any], extra: dict[str, tuple[Any, ...]]) -> Iterator[Issue]:
-    best: dict[KeyPath, jsonschema.ValidationError] = {}
+    best: dict[KeyPath, ValidationError] = {}
     for error in _validator().iter_errors(data):
         if error.validator == "required":
             yield from _missing(error)
@@ -123,11 +119,11 @@ def _top(path: KeyPath) -> str:
     return str(path[0]) if path else ""
 
 
-def _rank(error: jsonschema.ValidationError) -> int:
+def _rank(error: ValidationError) -> int:
     return _PRIORITY.get(str(error.validator), 1)
 
 
-def _missing(error: jsonschema.ValidationError) -> Iterator[Issue]:
+def _missing(error: ValidationError) -> Iterator[Issue]:
     instance = error.instance if isinstance(error.instance, Mapping) else {}
     required: Any = error.validator_value
     for key in required:
@@ -136,7 +132,7 @@ def _missing(error: jsonschema.ValidationError) -> Iterator[Issue]:
             yield Issue((), f"frontmatter has no {key}; add `{key}: …`{hint}")
 
 
-def _message(path: KeyPath, error: jsonschema.ValidationError, extra: Collection[Any]) -> str:
+def _message(path: KeyPath, error: ValidationError, extra: Collection[Any]) -> str:
     label, shown = _label(path), _show(error.instance)
     allowed = _allowed(error.schema, extra)
     if error.validator == "format":

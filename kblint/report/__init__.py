@@ -2,16 +2,16 @@
 
 Every machine format has the same entry point,
 `render(report, book, out, *, tool_version) -> None`, which writes the whole output to `out`;
-`REPORTERS` maps the `--format` names to them. The console reporter (`console.py`) takes a rich
-Console instead and is wired separately.
+`reporter(name)` returns the one a `--format` name means. The console reporter (`console.py`)
+takes a rich Console instead and is wired separately.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Protocol, TextIO
 
 from kblint.engine import RunReport
-from kblint.report import concise, github, json_report, junit, rdjsonl, sarif
 from kblint.rulebook import RuleBook
 
 
@@ -21,11 +21,18 @@ class Renderer(Protocol):
     ) -> None: ...
 
 
-REPORTERS: dict[str, Renderer] = {
-    "concise": concise.render,
-    "json": json_report.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "rdjsonl": rdjsonl.render,
-    "junit": junit.render,
+#: `--format` name → module in this package (imported on use: a run needs one of them).
+FORMATS = {
+    "concise": "concise",
+    "json": "json_report",
+    "sarif": "sarif",
+    "github": "github",
+    "rdjsonl": "rdjsonl",
+    "junit": "junit",
 }
+
+
+def reporter(name: str) -> Renderer:
+    module = importlib.import_module(f"kblint.report.{FORMATS[name]}")
+    render: Renderer = module.render
+    return render
