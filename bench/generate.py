@@ -30,7 +30,10 @@ import argparse
 import datetime
 import json
 import math
+import multiprocessing as mp
+import os
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -381,7 +384,7 @@ TEMPLATES = (
 
 # Page-specific words. A pool sentence holds markers (private-use characters) where a page's own
 # words go: marker `base + k` stands for the k-th word of that kind of the page, so one
-# `str.translate` per paragraph fills them. Pages share sentence shapes and the common words but
+# `fill` per paragraph replaces them. Pages share sentence shapes and the common words but
 # each has its own focus vocabulary, as real articles do.
 FOCUS = {  # kind: (first marker, slots per page)
     "Ns": (0xE000, 64), "Np": (0xE100, 64), "A": (0xE200, 48),
@@ -557,30 +560,42 @@ class Grammar:
             return f"{draw('core:Ns')} {draw('Ns')}"
         return f"{draw('core:Vg')} {draw('Np')}"
 
-    def page_table(self, rng: random.Random) -> dict[int, str]:
-        """The translation table that fills the markers with one page's own words."""
+    def page_table(self, rng: random.Random) -> dict[str, str]:
+        """Marker -> word: one page's own words (see `fill`)."""
         lex = self.lexicon
-        table: dict[int, str] = {}
+        table: dict[str, str] = {}
         words, cum = self.focus["N"]
         nouns = rng.choices(words, cum_weights=cum, k=FOCUS["Ns"][1])
         for k, noun in enumerate(nouns):
-            table[FOCUS["Ns"][0] + k] = noun
-            table[FOCUS["Np"][0] + k] = noun if noun in MASS_NOUNS else _plural(noun)
+            table[chr(FOCUS["Ns"][0] + k)] = noun
+            table[chr(FOCUS["Np"][0] + k)] = noun if noun in MASS_NOUNS else _plural(noun)
         words, cum = self.focus["A"]
         for k, adjective in enumerate(rng.choices(words, cum_weights=cum, k=FOCUS["A"][1])):
-            table[FOCUS["A"][0] + k] = adjective
+            table[chr(FOCUS["A"][0] + k)] = adjective
         words, cum = self.focus["V"]
         for k, verb in enumerate(rng.choices(words, cum_weights=cum, k=FOCUS["Vb"][1])):
             third, past, gerund = lex.verb_forms[verb]
-            table[FOCUS["Vb"][0] + k] = verb
-            table[FOCUS["Vs"][0] + k] = third
-            table[FOCUS["Vd"][0] + k] = past
-            table[FOCUS["Vg"][0] + k] = gerund
+            table[chr(FOCUS["Vb"][0] + k)] = verb
+            table[chr(FOCUS["Vs"][0] + k)] = third
+            table[chr(FOCUS["Vd"][0] + k)] = past
+            table[chr(FOCUS["Vg"][0] + k)] = gerund
         for k in range(FOCUS["T"][1]):
-            table[FOCUS["T"][0] + k] = rng.choice(lex.terms)
+            table[chr(FOCUS["T"][0] + k)] = rng.choice(lex.terms)
         for k in range(FOCUS["TP"][1]):
-            table[FOCUS["TP"][0] + k] = lex.person(rng)
+            table[chr(FOCUS["TP"][0] + k)] = lex.person(rng)
         return table
+
+
+_MARKER = re.compile("([\ue000-\ue8ff])")
+
+
+def fill(text: str, table: dict[str, str]) -> str:
+    """Replace the markers of a pool sentence by a page's words (5x faster than str.translate)."""
+    parts = _MARKER.split(text)
+    if len(parts) == 1:
+        return text
+    parts[1::2] = map(table.__getitem__, parts[1::2])
+    return "".join(parts)
 
 
 def _compile(template: str) -> list[tuple[bool, str]]:
@@ -865,7 +880,7 @@ class Article:
         self.cells = kb.cell_pools[c]
         # The page's own words, names and people, recurring through the page.
         self.tr = self.grammar.page_table(rng)
-        self.terms = [self.tr[FOCUS["T"][0] + k] for k in range(FOCUS["T"][1])]
+        self.terms = [self.tr[chr(FOCUS["T"][0] + k)] for k in range(FOCUS["T"][1])]
         self.components: set[str] = set()
         # How heavily this page cites and links (pages differ a lot in the real KB).
         self.cite_rate = rng.choice((0.0, 0.02, 0.05, 0.08, 0.12, 0.18))
@@ -975,10 +990,10 @@ class Article:
         return f"[{text}]({url})"
 
     def sentence_text(self) -> str:
-        return self.rng.choice(self.pool).translate(self.tr)
+        return fill(self.rng.choice(self.pool), self.tr)
 
     def cell_text(self) -> str:
-        return self.rng.choice(self.cells).translate(self.tr)
+        return fill(self.rng.choice(self.cells), self.tr)
 
     def decorate(self, sentence: str) -> str:
         rng = self.rng
@@ -1029,7 +1044,7 @@ class Article:
         rng = self.rng
         sentences = rng.choices(self.pool, k=rng.randint(low, high))
         decorate = self.decorate
-        return " ".join(decorate(s) for s in "\x1f".join(sentences).translate(self.tr).split("\x1f"))
+        return " ".join(decorate(s) for s in fill("\x1f".join(sentences), self.tr).split("\x1f"))
 
     # ---------------------------------------------------------------- blocks
 
@@ -1303,7 +1318,7 @@ def _frontmatter(article: Article) -> str:
     category = CATEGORIES[page.category]
     lines = [f"title: {_yaml_text(page.title) if ':' in page.title else page.title}"]
     description = " ".join(rng.choices(article.pool, k=rng.randint(1, 3)))
-    lines.append(f"description: {_yaml_text(description.translate(article.tr))}")
+    lines.append(f"description: {_yaml_text(fill(description, article.tr))}")
     if page.fmt == "index" and page.slug == "index":
         lines += ["contentFormat: index", "clusters:", "  - ai-safety",
                   f'lastEdited: "2026-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}"']
@@ -1315,7 +1330,7 @@ def _frontmatter(article: Article) -> str:
     lines.append(f"readerImportance: {rng.choice((rng.randint(2, 98), rng.randint(2, 98) + 0.5))}")
     lines.append(f"researchImportance: {rng.randint(2, 98)}")
     if rng.random() < 0.85:
-        summary = " ".join(rng.choices(article.pool, k=rng.randint(2, 5))).translate(article.tr)
+        summary = fill(" ".join(rng.choices(article.pool, k=rng.randint(2, 5))), article.tr)
         summary += (
             f" Spending \\${rng.randint(2, 500)}M buys a {rng.randint(2, 40)}× "
             f"{rng.choice(NOUNS)} gain → \"{article.cell_text()}\" stays open."
@@ -1430,7 +1445,7 @@ def _write_registries(kb: KB, root: Path) -> None:
             out.append(f"  type: {rng.choice(category.registry_types)}")
             out.append(f"  title: {json.dumps(entity.title, ensure_ascii=False)}")
             description = " ".join(rng.choices(kb.pools[c], k=rng.randint(1, 2)))
-            description = description.translate(tables[c])
+            description = fill(description, tables[c])
             out.append(f"  description: {_yaml_text(description)}")
             if rng.random() < 0.1:
                 out += ["  aliases:", f"    - {json.dumps(entity.title + ' (' + category.name + ')')}"]
@@ -1500,8 +1515,25 @@ def _write_registries(kb: KB, root: Path) -> None:
 # --------------------------------------------------------------------------- entry points
 
 
-def generate(root: Path, n: int, seed: int = 0) -> None:
-    """Write a synthetic KB of `n` articles (plus registries and kblint.yaml) under `root`."""
+_STATE: dict[str, KB] = {}  # the plan, inherited by forked workers
+
+
+def _write_pages(job: tuple[Path, list[int]]) -> None:
+    base, indices = job
+    kb = _STATE["kb"]
+    for index in indices:
+        page = kb.pages[index]
+        path = base / CATEGORIES[page.category].name / f"{page.slug}{page.ext}"
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(render(kb, page))
+
+
+def generate(root: Path, n: int, seed: int = 0, jobs: int | None = None) -> None:
+    """Write a synthetic KB of `n` articles (plus registries and kblint.yaml) under `root`.
+
+    Pages are rendered by `jobs` forked processes (default: one per CPU); each page has its own
+    random stream, so the output is the same for any number of processes.
+    """
     if n < 1:
         raise ValueError("n must be at least 1")
     root = Path(root)
@@ -1509,11 +1541,22 @@ def generate(root: Path, n: int, seed: int = 0) -> None:
     base = root / "content" / "docs" / "knowledge-base"
     for category in CATEGORIES:
         (base / category.name).mkdir(parents=True, exist_ok=True)
-    for page in kb.pages:
-        path = base / CATEGORIES[page.category].name / f"{page.slug}{page.ext}"
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(render(kb, page))
-    _write_registries(kb, root)
+    workers = max(1, jobs or os.cpu_count() or 1)
+    chunks = max(1, workers * 8)
+    work = [(base, list(range(k, n, chunks))) for k in range(chunks)]
+    _STATE["kb"] = kb
+    try:
+        if workers > 1 and n >= 200 and "fork" in mp.get_all_start_methods():
+            with mp.get_context("fork").Pool(workers) as pool:
+                pending = pool.map_async(_write_pages, work)
+                _write_registries(kb, root)  # meanwhile, in this process
+                pending.get()
+        else:
+            for job in work:
+                _write_pages(job)
+            _write_registries(kb, root)
+    finally:
+        _STATE.clear()
     (root / "kblint.yaml").write_text(
         "# Synthetic KB written by bench/generate.py\ngit_dates: false\n", encoding="utf-8"
     )
@@ -1524,9 +1567,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output folder (created)")
     parser.add_argument("--articles", type=int, default=700, help="number of articles")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=None, help="processes (default: CPUs)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    generate(args.out, args.articles, args.seed)
+    generate(args.out, args.articles, args.seed, args.jobs)
     elapsed = time.perf_counter() - started
     files = list((args.out / "content").rglob("*.md*"))
     size = sum(f.stat().st_size for f in files)

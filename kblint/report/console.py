@@ -2,32 +2,38 @@
 
 Colour comes from rich and only on a terminal; `--no-color` and `NO_COLOR` turn it off. Without
 a terminal the output is plain, unwrapped and stable (each mark has a symbol as well as a colour).
+
+Lines are built as (text, style) segments: plain output joins the texts directly, because
+rich's per-segment rendering costs more than the linting itself on a large, cached KB.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
 from kblint.engine import ArticleReport, RunReport
 from kblint.model import Finding, Severity
+
+Segment = tuple[str, str]
+Line = list[Segment]
 
 STATUS_STYLE = {"green": ("✓", "green"), "amber": ("~", "yellow"), "red": ("✗", "red")}
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 RISK_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
 
 
-def make_console(no_color: bool = False, file: object | None = None) -> Console:
+def make_console(no_color: bool = False, file: Any = None) -> Console:
     # `--no-color` / NO_COLOR mean plain text: no colour and no bold/dim escapes either.
     plain = no_color or bool(os.environ.get("NO_COLOR"))
     console = Console(
         color_system=None if plain else "auto",
         highlight=False,
         soft_wrap=True,
-        file=file,  # type: ignore[arg-type]
+        file=file,
         emoji=False,
     )
     if not console.is_terminal:
@@ -41,17 +47,20 @@ def render(report: RunReport, console: Console, show_coverage: bool = True) -> N
     lines += [finding_line(finding) for finding in report.other_findings]  # registry files
     lines.append(summary_line(report))
     if console.color_system is None:
-        # Plain output (pipes, CI, --no-color): skip rich's per-segment rendering, which costs
-        # more than the linting itself on a large KB.
-        console.file.write("".join(line.plain + "\n" for line in lines))
+        console.file.write("".join(plain(line) + "\n" for line in lines))
         console.file.flush()
         return
-    for start in range(0, len(lines), 200):
-        console.print(Text("\n").join(lines[start : start + 200]))
+    styled = [Text.assemble(*line) for line in lines]
+    for start in range(0, len(styled), 200):
+        console.print(Text("\n").join(styled[start : start + 200]))
 
 
-def _article_lines(article: ArticleReport, show_coverage: bool) -> list[Text]:
-    lines = [Text(article.display_path, style="bold")]
+def plain(line: Line) -> str:
+    return "".join(text for text, _ in line)
+
+
+def _article_lines(article: ArticleReport, show_coverage: bool) -> list[Line]:
+    lines: list[Line] = [[(article.display_path, "bold")]]
     record = article.record
     if record is not None and show_coverage:
         lines += [coverage_line(record.coverage), risk_line(record.risk)]
@@ -59,53 +68,48 @@ def _article_lines(article: ArticleReport, show_coverage: bool) -> list[Text]:
     return lines
 
 
-def coverage_line(coverage: dict[str, object]) -> Text:
-    line = Text("  coverage ")
-    line.append(f"{coverage['passing']}/{coverage['total']}", style="bold")
-    items = coverage["items"]
-    assert isinstance(items, dict)
-    for item, status in items.items():
+def coverage_line(coverage: dict[str, Any]) -> Line:
+    line: Line = [("  coverage ", ""), (f"{coverage['passing']}/{coverage['total']}", "bold")]
+    for item, status in coverage["items"].items():
         symbol, style = STATUS_STYLE[str(status)]
-        line.append(" ")
-        line.append(f"{symbol}{item}", style=style)
+        line += [(" ", ""), (f"{symbol}{item}", style)]
     return line
 
 
-def risk_line(risk: dict[str, object]) -> Text:
+def risk_line(risk: dict[str, Any]) -> Line:
     level = str(risk["level"])
-    line = Text("  risk ")
-    line.append(f"{level} ({risk['score']})", style=RISK_STYLE.get(level, ""))
+    line: Line = [("  risk ", ""), (f"{level} ({risk['score']})", RISK_STYLE.get(level, ""))]
     factors = risk.get("factors")
     if isinstance(factors, list) and factors:
-        line.append(": " + ", ".join(str(f) for f in factors))
+        line.append((": " + ", ".join(str(f) for f in factors), ""))
     return line
 
 
-def finding_line(finding: Finding) -> Text:
-    line = Text("  ")
-    line.append(f"{finding.path}:{finding.line}:{finding.column}")
-    line.append(" ")
-    line.append(finding.severity.value, style=SEVERITY_STYLE[finding.severity])
-    line.append(f" {finding.code} {finding.rule} ", style="dim")
-    line.append(finding.message)
-    return line
+def finding_line(finding: Finding) -> Line:
+    return [
+        (f"  {finding.path}:{finding.line}:{finding.column} ", ""),
+        (finding.severity.value, SEVERITY_STYLE[finding.severity]),
+        (f" {finding.code} {finding.rule} ", "dim"),
+        (finding.message, ""),
+    ]
 
 
-def summary_line(report: RunReport) -> Text:
+def summary_line(report: RunReport) -> Line:
     records = [a.record for a in report.articles if a.record is not None]
     passing = sum(int(r.coverage["passing"]) for r in records)
     total = sum(int(r.coverage["total"]) for r in records)
-    line = Text(f"{len(report.articles)} article{'s' if len(report.articles) != 1 else ''}")
+    count = len(report.articles)
+    line: Line = [(f"{count} article{'s' if count != 1 else ''}", "")]
+    findings = report.findings
     for severity in Severity:
-        count = report.count(severity)
-        line.append(" · ")
-        plural = "s" if count != 1 and severity is not Severity.INFO else ""
-        style = SEVERITY_STYLE[severity] if count else ""
-        line.append(f"{count} {severity.value}{plural}", style=style)
+        found = sum(1 for finding in findings if finding.severity is severity)
+        plural = "s" if found != 1 and severity is not Severity.INFO else ""
+        line += [
+            (" · ", ""),
+            (f"{found} {severity.value}{plural}", SEVERITY_STYLE[severity] if found else ""),
+        ]
     if total:
-        line.append(f" · coverage items passing {passing}/{total} ({100 * passing // total}%)")
+        line.append(
+            (f" · coverage items passing {passing}/{total} ({100 * passing // total}%)", "")
+        )
     return line
-
-
-def plain_message(message: str) -> str:
-    return escape(message)
