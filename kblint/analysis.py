@@ -23,12 +23,14 @@ from kblint.gitdates import GitDates
 from kblint.mdx import JsxElement
 from kblint.model import Finding, Problem
 from kblint.record import PageRecord, build
+from kblint.redundancy import Fingerprint, similarity_text
 from kblint.registries import Registries
 from kblint.rulebook import RuleBook
 from kblint.runner import builtin_findings, run_file_rules
 from kblint.suppress import Directive, parse_directives
 
 _NUMERIC_ID_KEY = re.compile(r"^numericId\s*:", re.MULTILINE)
+_IMPORT_LINE = re.compile(r"^import [^\n]*", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,22 @@ def summarize(
         research_importance=_number(fm.get("researchImportance")),
         numeric_id_line=_key_line(article.text, article.body_start),
         internal_links=internal_links,
+        fingerprint=Fingerprint.of(_similarity_text(article)),
     )
+
+
+def _similarity_text(article: Article) -> str:
+    """Spec §10's text: no frontmatter, import lines or fenced code; tags out, their text kept."""
+    text = article.text
+    removed = [(fence.start, fence.end) for fence in article.all_fences()]
+    removed += [(m.start(), m.end()) for m in _IMPORT_LINE.finditer(text, article.body_start)]
+    removed += [(c.start, c.end) for c in article.mdx_layer.comments]
+    tags = []
+    for element in article.mdx_layer.elements:
+        tags.append((element.start, element.open_end))
+        if not element.self_closing:
+            tags.append((element.close_start, element.end))
+    return similarity_text(text, article.body_start, removed, tags)
 
 
 def _literal_id(element: JsxElement) -> bool:

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kblint.redundancy import Fingerprint, PageKey
+from kblint.redundancy import compute as compute_redundancy
 from kblint.registries import Entity, Registries
 
 NUMERIC_ID_PREFIX = "E"
@@ -42,6 +44,7 @@ class PageSummary:
     research_importance: float | None
     numeric_id_line: int = 1  # file line of the frontmatter `numericId` key
     internal_links: tuple[LinkRef, ...] = ()  # Markdown links whose target starts with `/`
+    fingerprint: Fingerprint | None = None  # shingles and long words for redundancy (§10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class Corpus:
         self.entities = self._entities_with_auto()
         self.numeric_ids = self._numeric_id_map()
         self._backlinks = self._compute_backlinks()
+        self._redundancy: dict[str, dict[str, Any]] | None = None
         self._numeric_issues: dict[str, list[CorpusIssue]] = {}
         for issue in self._compute_numeric_id_issues():
             self._numeric_issues.setdefault(issue.rel_path, []).append(issue)
@@ -164,6 +168,23 @@ class Corpus:
                 result.setdefault(target, []).append(entry)
                 listed.setdefault(target, set()).add(page.id)
         return result
+
+    # -- redundancy -------------------------------------------------------------------------
+
+    def redundancy(self, rel_path: str) -> dict[str, Any]:
+        """Spec §10 for one page; every page is compared once, on first use."""
+        if self._redundancy is None:
+            pages = [page for page in self.pages if page.fingerprint is not None]
+            keyed = [
+                (PageKey(p.id, p.title, p.path, p.content_format), p.fingerprint)
+                for p in pages
+                if p.fingerprint is not None
+            ]
+            results = compute_redundancy(keyed)
+            self._redundancy = {
+                page.rel_path: result for page, result in zip(pages, results, strict=True)
+            }
+        return self._redundancy.get(rel_path, {"maxSimilarity": 0, "similarPages": []})
 
     # -- rankings ---------------------------------------------------------------------------
 

@@ -118,6 +118,7 @@ def _report(
     if record is not None and result.summary is not None:
         record.backlinks = corpus.backlinks(record.identity.id)
         record.data.update(corpus.ranks.get(result.rel_path, {}))
+        record.data["redundancy"] = corpus.redundancy(result.rel_path)
         ctx = CorpusContext(result.summary, record, corpus, context.config)
         findings += run_corpus_rules(ctx, rules)
         regression_rule = rules.get("coverage-regression")

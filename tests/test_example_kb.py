@@ -134,3 +134,17 @@ def test_subset_run_sees_the_whole_kb(kb: Path, everything: dict[str, dict[str, 
 def test_golden_record(everything: dict[str, dict[str, Any]]) -> None:
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert everything["mesa-optimization"] == expected
+
+
+def test_redundancy_is_symmetric_and_by_format(everything: dict[str, dict[str, Any]]) -> None:
+    similar = {
+        pid: {p["id"]: p["similarity"] for p in r["pageRecord"]["redundancy"]["similarPages"]}
+        for pid, r in everything.items()
+    }
+    assert similar["mesa-optimization"]["scheming"] == similar["scheming"]["mesa-optimization"] == 16
+    # the table-format page and the index are only compared with pages of their own format
+    assert similar["safety-approaches-comparison"] == {}
+    assert similar["__index__/knowledge-base/risks"] == {}
+    for page, partners in similar.items():
+        assert list(partners.values()) == sorted(partners.values(), reverse=True), page
+        assert everything[page]["pageRecord"]["redundancy"]["maxSimilarity"] == max(partners.values(), default=0)
