@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 import yaml
@@ -134,6 +134,29 @@ def _main(
     """Content-quality linter for MDX/Markdown knowledge bases."""
 
 
+def _invocation(
+    paths: list[Path] | None,
+    now: str | None,
+    config: Path | None,
+    isolated: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    **extra: Any,
+) -> Invocation:
+    """The options every linting command shares, plus the command's own."""
+    return Invocation(
+        paths=list(paths or []),
+        now=now,
+        config_path=config,
+        isolated=isolated,
+        jobs=jobs,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+        **extra,
+    )
+
+
 def _guarded(action: Callable[[], T]) -> T:
     """Turn a user-facing error into a message and exit code 2 (never a traceback)."""
     try:
@@ -206,11 +229,14 @@ def check(
     cache_dir: CacheDirOpt = None,
 ) -> None:
     """Lint articles: coverage per article, hallucination risk, findings, and a summary."""
-    invocation = Invocation(
-        paths=list(paths or []),
-        now=now,
-        config_path=config,
-        isolated=isolated,
+    invocation = _invocation(
+        paths,
+        now,
+        config,
+        isolated,
+        jobs,
+        no_cache,
+        cache_dir,
         warn_unused_suppressions=warn_unused_suppressions,
         changed_since=changed_since,
         diff_base=diff_base,
@@ -218,9 +244,6 @@ def check(
         baseline_path=baseline,
         use_baseline=not no_baseline,
         prune_baseline=baseline_prune,
-        jobs=jobs,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
     )
     if fix:
         result = _guarded(lambda: session_fix(invocation, [], [], unsafe_fixes, write=True))
@@ -313,15 +336,15 @@ def fix_command(
     """Apply fixes of fixable rules (atomically; a file kblint cannot parse is never touched).
 
     With --diff, exit 1 when there is something to fix and 0 when there is not."""
-    invocation = Invocation(
-        list(paths or []),
+    invocation = _invocation(
+        paths,
         now,
         config,
         isolated,
+        jobs,
+        no_cache,
+        cache_dir,
         use_baseline=False,
-        jobs=jobs,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
     )
     result = _guarded(
         lambda: session_fix(invocation, select or [], ignore or [], unsafe_fixes, write=not diff)
@@ -366,15 +389,15 @@ def make_baseline(
     cache_dir: CacheDirOpt = None,
 ) -> None:
     """Record every current finding in a baseline file; `check` then reports only new ones."""
-    invocation = Invocation(
-        list(paths or []),
+    invocation = _invocation(
+        paths,
         now,
         config,
         isolated,
+        jobs,
+        no_cache,
+        cache_dir,
         baseline_path=baseline,
-        jobs=jobs,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
     )
     path, count = _guarded(lambda: write_baseline(invocation))
     typer.echo(f"wrote {count} findings to {path}")
@@ -395,15 +418,15 @@ def record(
     cache_dir: CacheDirOpt = None,
 ) -> None:
     """Print page records (one per article, in walk order) with the seed's keys and nesting."""
-    invocation = Invocation(
-        list(paths or []),
+    invocation = _invocation(
+        paths,
         now,
         config,
         isolated,
+        jobs,
+        no_cache,
+        cache_dir,
         use_baseline=False,
-        jobs=jobs,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
     )
     outcome = _guarded(lambda: lint(invocation))
     report = outcome.report

@@ -5,11 +5,12 @@ One `git log` over the content root for the whole run, never one per file.
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from kblint import vcs
 
 #: More files than this sharing one first-commit date means a bulk import: not a creation date.
 BULK_IMPORT_THRESHOLD = 50
@@ -26,31 +27,11 @@ class GitDates:
 
 def collect(content_root: Path) -> GitDates:
     """Read the history below `content_root`; empty outside a git repository."""
+    args = ["log", "--no-merges", "--relative", "--name-only", f"--format={_RECORD}%at", "--", "."]
     try:
-        completed = subprocess.run(
-            [
-                "git",
-                "log",
-                "--no-merges",
-                "--relative",
-                "--name-only",
-                f"--format={_RECORD}%at",
-                "--",
-                ".",
-            ],
-            cwd=content_root,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+        return parse_log(vcs.git(args, content_root))
+    except vcs.VcsError:
         return GitDates()
-    if completed.returncode != 0:
-        return GitDates()
-    return parse_log(completed.stdout)
 
 
 def parse_log(output: str) -> GitDates:

@@ -23,7 +23,7 @@ class ChangeSet:
     deleted: list[Path] = field(default_factory=list)  # deleted, and the old name of a rename
 
 
-def _git(args: list[str], cwd: Path) -> str:
+def git(args: list[str], cwd: Path) -> str:
     try:
         completed = subprocess.run(
             ["git", *args],
@@ -62,11 +62,11 @@ def _explain(stderr: str, args: list[str]) -> str:
 
 def repo_root(start: Path) -> Path:
     folder = start if start.is_dir() else start.parent
-    return Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
+    return Path(git(["rev-parse", "--show-toplevel"], folder).strip())
 
 
 def verify_ref(root: Path, ref: str) -> None:
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
+    git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
 
 
 def changed_since(start: Path, ref: str) -> ChangeSet:
@@ -80,7 +80,7 @@ def changed_since(start: Path, ref: str) -> ChangeSet:
             f"git does not know the ref {ref!r} (fetch it first, e.g. git fetch origin)"
         ) from error
     changes = ChangeSet()
-    output = _git(["diff", "--name-status", "-z", "-M", ref, "--"], root)
+    output = git(["diff", "--name-status", "-z", "-M", ref, "--"], root)
     fields = output.split("\0")
     index = 0
     while index < len(fields) - 1:
@@ -95,7 +95,7 @@ def changed_since(start: Path, ref: str) -> ChangeSet:
         path = root / fields[index + 1]
         (changes.deleted if status.startswith("D") else changes.changed).append(path)
         index += 2
-    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
+    untracked = git(["ls-files", "--others", "--exclude-standard", "-z"], root)
     changes.changed.extend(root / name for name in untracked.split("\0") if name)
     return changes
 
