@@ -164,3 +164,40 @@ def test_team_rules_must_not_name_python_checks(tmp_path: Path) -> None:
     (tmp_path / "kblint.yaml").write_text("rule_dirs: [rules]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="team rules must be declarative"):
         load_config(tmp_path / "kblint.yaml")
+
+
+def _team_rule(tmp_path: Path, regex: str) -> Path:
+    rules = tmp_path / "team-rules"
+    rules.mkdir()
+    (rules / "bad.yaml").write_text(
+        "code: KB950\nname: bad-pattern\nsummary: A team rule.\nseverity: info\n"
+        f"pattern:\n  regex: '{regex}'\n  message: 'found {{match}}'\n"
+        "docs: {what: w, why: w, fails: f, passes: p}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "kblint.yaml").write_text("rule_dirs: [team-rules]\n", encoding="utf-8")
+    (tmp_path / "content" / "docs" / "a").mkdir(parents=True)
+    (tmp_path / "content" / "docs" / "a" / "b.mdx").write_text("---\ntitle: B\n---\nText.\n", encoding="utf-8")
+    return rules / "bad.yaml"
+
+
+def test_team_rule_with_a_bad_regex_is_a_clear_config_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kblint.cli import app
+
+    path = _team_rule(tmp_path, "(unclosed")
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{path}: rule bad-pattern: invalid regex: missing ), unterminated subpattern" in result.output
+
+
+def test_team_rule_that_could_backtrack_forever_is_refused(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kblint.cli import app
+
+    path = _team_rule(tmp_path, "(a+)+$")
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{path}: rule bad-pattern: regex nests unbounded repetition" in result.output
