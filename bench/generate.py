@@ -42,7 +42,13 @@ from pathlib import Path
 
 # --------------------------------------------------------------------------- vocabulary
 
-NOUNS = """
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+NOUNS = _words(
+    """
 alignment objective optimizer model system agent policy reward gradient network parameter
 weight activation feature circuit neuron layer representation probe classifier benchmark
 evaluation dataset distribution shift generalization capability behaviour goal preference value
@@ -79,9 +85,11 @@ welfare consciousness sentience interval baseline ablation intervention steering
 sparsity superposition polysemanticity attribution saliency gradient descent loss function
 curriculum pretraining finetuning distribution overseer critic judge verifier reviewer
 watermark provenance fingerprint disclosure incident registry audit trail
-""".split()
+"""
+)
 
-ADJECTIVES = """
+ADJECTIVES = _words(
+    """
 deceptive misaligned aligned robust brittle adversarial empirical theoretical conceptual
 technical institutional strategic operational catastrophic existential systemic structural
 emergent latent internal external explicit implicit opaque transparent interpretable general
@@ -105,11 +113,13 @@ high-stakes low-stakes well-documented poorly-understood underexplored neglected
 intractable important central peripheral fundamental secondary primary upstream downstream
 early late initial final recent historical current future hypothetical counterfactual
 realistic idealised simplified naive sophisticated
-""".split()
+"""
+)
 
-ADJ_UNCERTAIN = "unclear contested uncertain disputed unresolved open debated".split()
+ADJ_UNCERTAIN = _words("unclear contested uncertain disputed unresolved open debated")
 
-VERBS = """
+VERBS = _words(
+    """
 produce generate reveal suggest indicate demonstrate imply require reduce increase amplify
 undermine erode strengthen weaken detect prevent mitigate address target measure estimate
 predict forecast explain describe capture miss ignore overlook exploit manipulate evade resist
@@ -123,7 +133,8 @@ implement formalize simulate outperform underperform conceal signal encode repre
 approximate bound guarantee ensure secure protect harden patch circumvent elicit extract recover
 reconstruct identify locate isolate ablate steer edit inspect interpret attribute decompose
 scale compress distill expose complicate clarify reframe motivate justify weigh anticipate
-""".split()
+"""
+)
 
 IRREGULAR = {  # verb: (third person, past, gerund)
     "show": ("shows", "showed", "showing"),
@@ -148,43 +159,53 @@ IRREGULAR = {  # verb: (third person, past, gerund)
 }
 VERBS += list(IRREGULAR)
 
-ADVERBS = """
+ADVERBS = _words(
+    """
 often sometimes rarely usually typically generally largely partly mostly reliably consistently
 systematically substantially significantly modestly sharply gradually rapidly quickly slowly
 steadily increasingly decreasingly directly indirectly explicitly implicitly strategically
 deliberately covertly openly publicly privately formally informally empirically theoretically
 reportedly arguably plausibly probably possibly notably particularly especially primarily
 initially eventually ultimately historically recently currently already still
-""".split()
+"""
+)
 
-GENERAL = """
+GENERAL = _words(
+    """
 however although because therefore moreover furthermore nevertheless meanwhile whereas while
 since unless whether which their there these those other another several various different
 similar important certain particular specific general number amount level degree extent
 example instance practice approach method technique process procedure measure question problem
 answer issue matter point reason account sense terms basis case cases areas field fields work
 works years period decade century people groups others world countries nations
-""".split()
+"""
+)
 
-PREPOSITIONS = """
+PREPOSITIONS = _words(
+    """
 in across within during after before under over through without beyond among between against
 toward despite alongside around behind
-""".split()
+"""
+)
 
-FIRST_NAMES = """
+FIRST_NAMES = _words(
+    """
 Aisha Amara Anders Anika Aria Arjun Beatriz Benedikt Bilal Camila Chen Chiara Dalia Daniel
 Dmitri Elena Elif Emeka Esther Farah Felix Fiona Gabriel Hana Hugo Ines Isaac Jana Javier Jonas
 Kai Kamal Keiko Lars Leila Lena Lucia Malik Mara Marco Mei Milan Mira Nadia Naveen Nikolai Noor
 Olga Omar Paolo Priya Rafael Ravi Rosa Ruth Samir Sana Sofia Stefan Tamar Theo Tomas Valeria
 Vikram Wen Yara Yusuf Zara Zoe Ada Boris Clara Dario Edith Ferdinand Greta Helena Ivan Jude
-""".split()
+"""
+)
 
-SYLLABLES = """
+SYLLABLES = _words(
+    """
 ka ven tor mi sa lon dra vel qui ros tan bel cor dim fal gor hes lin mar nor pel ren sol tev ur
 vin wen za yor zel ar bri cal den el fin gal hal is jor kel lu mo na or pra ri sen ta um va wil
-""".split()
+"""
+)
 
-ORG_SUFFIXES = ["Institute", "Labs", "Research", "Foundation", "Collective", "Center", "AI", "Group"]
+ORG_SUFFIXES = _words("Institute Labs Research Foundation Collective Center AI Group")
 POLICY_SUFFIXES = ["Act", "Framework", "Standard", "Code of Practice", "Executive Order", "Accord"]
 INCIDENT_SUFFIXES = ["Incident", "Leak", "Jailbreak", "Outage", "Recall", "Disclosure"]
 ANALYSIS_SUFFIXES = ["Forecast", "Estimates", "Comparison", "Model", "Survey", "Timeline"]
@@ -232,11 +253,11 @@ def _title_case(text: str) -> str:
     )
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _slugify(text: str) -> str:
-    out = []
-    for ch in text.lower():
-        out.append(ch if ch.isascii() and ch.isalnum() else " ")
-    return "-".join("".join(out).split())
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
 
 
 # --------------------------------------------------------------------------- categories
@@ -272,50 +293,183 @@ COMMON_HEADINGS = (
 )
 
 CATEGORIES = (
-    Category("risks", 12, ("risk", "risk-factor"), ("risk",), ("accident", "misuse", "structural",
-             "epistemic"), "concept", ("How the Failure Unfolds", "Necessary Ingredients",
-             "Arguments That It Is Likely", "Arguments That It Is Unlikely",
-             "Detection and Mitigation", "Warning Signs")),
-    Category("responses", 14, ("approach", "safety-agenda"), ("safety-agenda", "approach"),
-             ("alignment-training", "interpretability", "evaluation", "control"), "method",
-             ("How It Works", "Technical Details", "Results So Far", "Failure Modes",
-              "Comparison with Alternatives", "Adoption")),
-    Category("organizations", 12, ("organization",), ("lab-frontier", "lab-research",
-             "organization"), ("frontier-labs", "safety-orgs", "think-tanks"), "org",
-             ("Funding", "Leadership", "Safety Approach", "Research Output", "Partnerships",
-              "Controversies")),
-    Category("people", 12, ("person",), ("researcher",), ("researchers", "policymakers"),
-             "person", ("Career", "Research", "Views", "Selected Publications", "Influence")),
-    Category("cruxes", 4, ("crux",), ("crux",), ("accident", "governance"), "crux",
-             ("The Core Disagreement", "Optimistic Position", "Pessimistic Position",
-              "What Would Change Minds")),
-    Category("capabilities", 8, ("capability",), ("capability",), ("reasoning", "agentic",
-             "persuasion"), "concept", ("Measured Performance", "Trajectory",
-             "Safety Relevance", "Benchmarks")),
-    Category("policies", 10, ("policy",), ("policy",), ("legislation", "standards",
-             "compute-governance"), "policy", ("Provisions", "Enforcement", "Reception",
-             "Implementation Timeline", "Comparison with Other Regimes")),
-    Category("concepts", 8, ("concept",), ("concept",), ("foundations", "terminology"),
-             "concept", ("Definition", "Origins of the Term", "Related Concepts",
-              "Common Misunderstandings")),
-    Category("models", 6, ("ai-model",), ("ai-model",), ("frontier-models", "open-weights"),
-             "model", ("Capabilities", "Safety Evaluations", "System Card", "Deployment")),
-    Category("incidents", 5, ("event", "case-study"), ("event",), ("incidents", "milestones"),
-             "incident", ("What Happened", "Timeline of Events", "Response", "Lessons")),
-    Category("debates", 4, ("debate", "argument"), ("debate",), ("timelines", "takeoff"),
-             "debate", ("The Case For", "The Case Against", "Points of Agreement")),
-    Category("analysis", 5, ("analysis",), ("analysis",), ("forecasts", "comparisons"),
-             "analysis", ("Method", "Assumptions", "Results", "Sensitivity Analysis")),
+    Category(
+        "risks",
+        12,
+        ("risk", "risk-factor"),
+        ("risk",),
+        ("accident", "misuse", "structural", "epistemic"),
+        "concept",
+        (
+            "How the Failure Unfolds",
+            "Necessary Ingredients",
+            "Arguments That It Is Likely",
+            "Arguments That It Is Unlikely",
+            "Detection and Mitigation",
+            "Warning Signs",
+        ),
+    ),
+    Category(
+        "responses",
+        14,
+        ("approach", "safety-agenda"),
+        ("safety-agenda", "approach"),
+        ("alignment-training", "interpretability", "evaluation", "control"),
+        "method",
+        (
+            "How It Works",
+            "Technical Details",
+            "Results So Far",
+            "Failure Modes",
+            "Comparison with Alternatives",
+            "Adoption",
+        ),
+    ),
+    Category(
+        "organizations",
+        12,
+        ("organization",),
+        ("lab-frontier", "lab-research", "organization"),
+        ("frontier-labs", "safety-orgs", "think-tanks"),
+        "org",
+        (
+            "Funding",
+            "Leadership",
+            "Safety Approach",
+            "Research Output",
+            "Partnerships",
+            "Controversies",
+        ),
+    ),
+    Category(
+        "people",
+        12,
+        ("person",),
+        ("researcher",),
+        ("researchers", "policymakers"),
+        "person",
+        ("Career", "Research", "Views", "Selected Publications", "Influence"),
+    ),
+    Category(
+        "cruxes",
+        4,
+        ("crux",),
+        ("crux",),
+        ("accident", "governance"),
+        "crux",
+        (
+            "The Core Disagreement",
+            "Optimistic Position",
+            "Pessimistic Position",
+            "What Would Change Minds",
+        ),
+    ),
+    Category(
+        "capabilities",
+        8,
+        ("capability",),
+        ("capability",),
+        ("reasoning", "agentic", "persuasion"),
+        "concept",
+        ("Measured Performance", "Trajectory", "Safety Relevance", "Benchmarks"),
+    ),
+    Category(
+        "policies",
+        10,
+        ("policy",),
+        ("policy",),
+        ("legislation", "standards", "compute-governance"),
+        "policy",
+        (
+            "Provisions",
+            "Enforcement",
+            "Reception",
+            "Implementation Timeline",
+            "Comparison with Other Regimes",
+        ),
+    ),
+    Category(
+        "concepts",
+        8,
+        ("concept",),
+        ("concept",),
+        ("foundations", "terminology"),
+        "concept",
+        ("Definition", "Origins of the Term", "Related Concepts", "Common Misunderstandings"),
+    ),
+    Category(
+        "models",
+        6,
+        ("ai-model",),
+        ("ai-model",),
+        ("frontier-models", "open-weights"),
+        "model",
+        ("Capabilities", "Safety Evaluations", "System Card", "Deployment"),
+    ),
+    Category(
+        "incidents",
+        5,
+        ("event", "case-study"),
+        ("event",),
+        ("incidents", "milestones"),
+        "incident",
+        ("What Happened", "Timeline of Events", "Response", "Lessons"),
+    ),
+    Category(
+        "debates",
+        4,
+        ("debate", "argument"),
+        ("debate",),
+        ("timelines", "takeoff"),
+        "debate",
+        ("The Case For", "The Case Against", "Points of Agreement"),
+    ),
+    Category(
+        "analysis",
+        5,
+        ("analysis",),
+        ("analysis",),
+        ("forecasts", "comparisons"),
+        "analysis",
+        ("Method", "Assumptions", "Results", "Sensitivity Analysis"),
+    ),
 )
 
 COLUMN_NAMES = (
-    "Approach", "Maturity", "Evidence", "Key number", "Year", "Source", "Status", "Risk level",
-    "Cost", "Scales with capability?", "Main weakness", "Finding", "Setting", "Estimate",
-    "Confidence", "Actor", "Mechanism", "Example", "Detectable by testing?", "Timeline",
+    "Approach",
+    "Maturity",
+    "Evidence",
+    "Key number",
+    "Year",
+    "Source",
+    "Status",
+    "Risk level",
+    "Cost",
+    "Scales with capability?",
+    "Main weakness",
+    "Finding",
+    "Setting",
+    "Estimate",
+    "Confidence",
+    "Actor",
+    "Mechanism",
+    "Example",
+    "Detectable by testing?",
+    "Timeline",
 )
 
-CLUSTERS = ("ai-safety", "alignment-theory", "governance", "interpretability", "evaluations",
-            "organizations", "people", "forecasting", "compute", "responses")
+CLUSTERS = (
+    "ai-safety",
+    "alignment-theory",
+    "governance",
+    "interpretability",
+    "evaluations",
+    "organizations",
+    "people",
+    "forecasting",
+    "compute",
+    "responses",
+)
 
 RESOURCE_HOSTS = (
     # (template, type, weight); {s} slug, {y} year, {id} an opaque id
@@ -361,7 +515,7 @@ TEMPLATES = (
     ("A {A} {Ns} {Vs} {Np} because the {Ns} {Vs} {A} {Np}.", 6),
     ("According to {TP}, {A} {Np} {Vb} the {Ns} {P} {A} {Np}.", 4),
     ("In {YEAR}, {ORG} reported that the {Ns} {Vd} {Np} by roughly {PCT}.", 4),
-    ("{ORG} {Vd} the {A} {Ns} at a cost of about {MON}.", 3),
+    ("{ORG} {Vd} the {A} {Ns} at a cost of about {MON}.", 6),
     ("This {Ns} {Vs} {A} {Np}, which {Vb} the {Ns} {P} {Np}.", 6),
     ("Whether {A} {Np} {Vb} the {Ns} remains {PL}.", 4),
     ("{A} {Np} {Vb} the {Ns}; the {A} {Ns} {Vs} {Np} {P} the {Ns}.", 5),
@@ -372,7 +526,7 @@ TEMPLATES = (
     ("For example, the {T} {Ns} {Vd} {Np} when the {Ns} {Vd} the {A} {Ns}.", 4),
     ("{Vg} the {Ns} {Vs} {A} {Np}, {Av} {P} {A} {Np}.", 4),
     ("The {Ns} of {A} {Np} {Vs} the {Ns} roughly {NUM}× faster than {A} {Np}.", 2),
-    ("By {YEAR}, {ORG} had {Vd} about {MON} on {A} {Np}.", 2),
+    ("By {YEAR}, {ORG} had {Vd} about {MON} on {A} {Np}.", 4),
     ("{Np} {Vd} {P} the {T} {Ns} {Av} {Vb} {A} {Np}.", 3),
     ("Researchers at {ORG} {Vd} the {Ns} and {Vd} {A} {Np} {P} the {Ns}.", 4),
     ("The {Ns} is {A}: {A} {Np} {Vb} the {Ns}, and {A} {Np} {Vb} {Np}.", 4),
@@ -387,22 +541,32 @@ TEMPLATES = (
 # `fill` per paragraph replaces them. Pages share sentence shapes and the common words but
 # each has its own focus vocabulary, as real articles do.
 FOCUS = {  # kind: (first marker, slots per page)
-    "Ns": (0xE000, 64), "Np": (0xE100, 64), "A": (0xE200, 48),
-    "Vs": (0xE300, 32), "Vb": (0xE400, 32), "Vd": (0xE500, 32), "Vg": (0xE600, 32),
-    "T": (0xE700, 16), "TP": (0xE800, 8),
+    "Ns": (0xE000, 64),
+    "Np": (0xE100, 64),
+    "A": (0xE200, 48),
+    "Vs": (0xE300, 32),
+    "Vb": (0xE400, 32),
+    "Vd": (0xE500, 32),
+    "Vg": (0xE600, 32),
+    "T": (0xE700, 16),
+    "TP": (0xE800, 8),
 }
 FOCUS_SHARE = {"Ns": 0.7, "Np": 0.7, "A": 0.65, "Vs": 0.55, "Vb": 0.55, "Vd": 0.55, "Vg": 0.55}
-MASS_NOUNS = frozenset("""
+MASS_NOUNS = frozenset(
+    _words(
+        """
 alignment interpretability transparency governance accountability liability enforcement
 compliance oversight supervision robustness reliability stability safety welfare consciousness
 sentience knowledge expertise awareness autonomy agency surveillance security privacy labour
 automation inequality lobbying democracy misuse sycophancy deception manipulation persuasion
 cooperation coordination containment evidence uplift compute pretraining finetuning
 polysemanticity superposition sparsity saliency provenance resilience legitimacy credibility
-""".split())
-PREFIXES_N = "counter inter meta micro multi over post pre self sub super under hyper co".split()
-PREFIXES_A = "non semi hyper ultra over under quasi post pre multi sub super".split()
-PREFIXES_V = "re over under mis out co pre".split()
+"""
+    )
+)
+PREFIXES_N = _words("counter inter meta micro multi over post pre self sub super under hyper co")
+PREFIXES_A = _words("non semi hyper ultra over under quasi post pre multi sub super")
+PREFIXES_V = _words("re over under mis out co pre")
 
 
 class Lexicon:
@@ -473,9 +637,11 @@ class Grammar:
             self.core[code] = (words, list(accumulate(weights)))
         # The category's focus vocabulary: pages draw their own words from these distributions.
         self.focus: dict[str, tuple[list[str], list[float]]] = {}
-        for kind, words, plain in (("N", lexicon.focus_nouns, len(NOUNS)),
-                                   ("A", lexicon.focus_adjectives, len(ADJECTIVES)),
-                                   ("V", lexicon.focus_verbs, len(VERBS))):
+        for kind, words, plain in (
+            ("N", lexicon.focus_nouns, len(NOUNS)),
+            ("A", lexicon.focus_adjectives, len(ADJECTIVES)),
+            ("V", lexicon.focus_verbs, len(VERBS)),
+        ):
             order = list(range(len(words)))
             rng.shuffle(order)
             zipf = _zipf(len(words), 0.75, 20.0)
@@ -488,10 +654,10 @@ class Grammar:
         self.template_cum = list(accumulate(w for _, w in TEMPLATES))
 
     def _draw(self, code: str) -> str:
-        buffer = self.buffers.get(code)
-        if not buffer:
-            buffer = self._refill(code)
-        return buffer.pop()
+        try:
+            return self.buffers[code].pop()
+        except (KeyError, IndexError):
+            return self._refill(code).pop()
 
     def _refill(self, code: str) -> list[str]:
         rng, k = self.rng, self.chunk
@@ -505,8 +671,9 @@ class Grammar:
             base, _ = FOCUS[code]
             slots = rng.choices(range(FOCUS[code][1]), cum_weights=self.slot_cum[code], k=k)
             share = FOCUS_SHARE[code]
-            for i, (slot, roll) in enumerate(zip(slots, [rng.random() for _ in range(k)],
-                                                 strict=True)):
+            for i, (slot, roll) in enumerate(
+                zip(slots, [rng.random() for _ in range(k)], strict=True)
+            ):
                 if roll < share:
                     buffer[i] = chr(base + slot)
         elif code in self.core:
@@ -536,17 +703,22 @@ class Grammar:
         self.buffers[code] = buffer
         return buffer
 
-    def sentence(self) -> str:
-        template = self.rng.choices(self.templates, cum_weights=self.template_cum)[0]
+    def sentences(self, count: int) -> list[str]:
+        out = []
         draw = self._draw
-        is_literal, first = template[0]
-        # The first word is a plain word so that capitalising it works (markers have no case).
-        if is_literal:
-            head = first
-        else:
-            head = draw(first if first in ("T", "TP", "ORG") else "core:" + first)
-        text = head + "".join(piece if lit else draw(piece) for lit, piece in template[1:])
-        return text[0].upper() + text[1:]
+        for template in self.rng.choices(self.templates, cum_weights=self.template_cum, k=count):
+            is_literal, first = template[0]
+            # The first word is a plain word so that capitalising it works (markers have no case).
+            if is_literal:
+                head = first
+            else:
+                head = draw(first if first in ("T", "TP", "ORG") else "core:" + first)
+            words = [head]
+            for literal, piece in template[1:]:
+                words.append(piece if literal else draw(piece))
+            text = "".join(words)
+            out.append(text[0].upper() + text[1:])
+        return out
 
     def phrase(self) -> str:
         """A short noun phrase for table cells, headings and diagram nodes."""
@@ -678,7 +850,7 @@ class KB:
         ]
         # Sentence pools: each sentence of a category's pool is used by about six of its pages.
         self.pools = [
-            [g.sentence() for _ in range(min(30_000, max(1500, 12 * count)))]
+            g.sentences(min(30_000, max(1500, 12 * count)))
             for g, count in zip(self.grammars, per_category, strict=True)
         ]
         self.cell_pools = [[g.phrase() for _ in range(1500)] for g in self.grammars]
@@ -723,6 +895,7 @@ class KB:
         assigned += rng.choices(range(len(CATEGORIES)), weights, k=self.n - len(assigned))
         assigned.sort()  # pages of a category are contiguous, like a folder walk
         mu = math.log(17_000)
+        articles: list[list[int]] = [[] for _ in CATEGORIES]  # plain articles, for duplicates
         for index, c in enumerate(assigned):
             category = CATEGORIES[c]
             first = not self.by_category[c]
@@ -738,11 +911,13 @@ class KB:
                 page.size = int(min(60_000, max(5_000, rng.lognormvariate(mu, 0.55))))
                 if fmt == "index":
                     page.size = 4000
-                mates = [i for i in self.by_category[c] if self.pages[i].fmt == "article"]
+                mates = articles[c]
                 if fmt == "article" and ext == ".mdx" and mates and rng.random() < 0.021:
                     source = rng.choice(mates)
                     if self.pages[source].duplicate_of < 0:
                         page.duplicate_of = source
+                if fmt == "article":
+                    mates.append(index)
             self.pages.append(page)
             self.by_category[c].append(index)
 
@@ -803,8 +978,9 @@ class KB:
                 rid = f"{rng.getrandbits(64):016x}"
                 page.resources.append(len(self.resources))
                 self.resources.append(
-                    Resource(rid, url, title, kinds[template], year, authors, stable_id, cited_by,
-                             tags)
+                    Resource(
+                        rid, url, title, kinds[template], year, authors, stable_id, cited_by, tags
+                    )
                 )
 
     def _resource_title(self, rng: random.Random, category: int) -> str:
@@ -825,29 +1001,43 @@ class KB:
 
     def page_path(self, page: Page) -> str:
         name = CATEGORIES[page.category].name
-        return f"/knowledge-base/{name}/" if page.slug == "index" else (
-            f"/knowledge-base/{name}/{page.slug}/"
+        return (
+            f"/knowledge-base/{name}/"
+            if page.slug == "index"
+            else (f"/knowledge-base/{name}/{page.slug}/")
         )
+
+
+_URL_KEY = re.compile(r"\{(\w+)\}")
+_ID_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
 
 def _fill_url(template: str, rng: random.Random, slug: str, lex: Lexicon) -> str:
     words = slug.split("-")
-    values = {
-        "s": "-".join(words[:6]) or "post",
-        "s2": rng.choice(lex.terms).lower(),
-        "y": str(rng.randint(2016, 2026)),
-        "id": "".join(rng.choices("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
-                                  k=17)),
-        "id4": "".join(rng.choices("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", k=4)),
-        "num": str(rng.randint(1000, 99999)),
-        "big": str(rng.getrandbits(60)),
-        "uuid": f"{rng.getrandbits(128):032x}",
-        "arxiv": f"{rng.randint(17, 25):02d}{rng.randint(1, 12):02d}.{rng.randint(1, 20000):05d}",
-        "W": "_".join(w.capitalize() for w in words[:3]),
-    }
-    for key in ("s2", "s", "y", "id4", "id", "num", "big", "uuid", "arxiv", "W"):
-        template = template.replace("{" + key + "}", values[key])
-    return template
+
+    def value(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key == "s":
+            return "-".join(words[:6]) or "post"
+        if key == "s2":
+            return rng.choice(lex.terms).lower()
+        if key == "y":
+            return str(rng.randint(2016, 2026))
+        if key == "id":
+            return "".join(rng.choices(_ID_CHARS, k=17))
+        if key == "id4":
+            return "".join(rng.choices(_ID_CHARS[:24] + "0123456789", k=4))
+        if key == "num":
+            return str(rng.randint(1000, 99999))
+        if key == "big":
+            return str(rng.getrandbits(60))
+        if key == "uuid":
+            return f"{rng.getrandbits(128):032x}"
+        if key == "arxiv":
+            return f"{rng.randint(17, 25):02d}{rng.randint(1, 12):02d}.{rng.randint(1, 20000):05d}"
+        return "_".join(w.capitalize() for w in words[:3])  # W: a Wikipedia title
+
+    return _URL_KEY.sub(value, template)
 
 
 def _variant(url: str, rng: random.Random) -> str:
@@ -884,8 +1074,8 @@ class Article:
         self.components: set[str] = set()
         # How heavily this page cites and links (pages differ a lot in the real KB).
         self.cite_rate = rng.choice((0.0, 0.02, 0.05, 0.08, 0.12, 0.18))
-        self.link_rate = rng.choice((0.04, 0.08, 0.12))
-        self.footnotes = rng.choices(("none", "numeric", "named"), (64, 10, 26))[0]
+        self.link_rate = rng.choice((0.03, 0.05, 0.08))
+        self.footnotes = rng.choices(("none", "numeric", "named"), (66, 5, 29))[0]
         if not self.mdx and self.footnotes == "named":
             self.footnotes = "numeric"
         self.footnote_defs: list[str] = []
@@ -951,7 +1141,7 @@ class Article:
         resource = kb.resources[rng.choice(self.resource_pool)]
         if self.footnotes == "numeric" or not self.mdx:
             return self._footnote(resource)
-        if self.footnotes == "named" and rng.random() < 0.4:
+        if self.footnotes == "named" and rng.random() < 0.6:
             return f"[^{rng.choice(('rc', 'rc', 'cr'))}-{rng.getrandbits(16):04x}]"
         self.components.add("R")
         rid = resource.stable_id if resource.stable_id and rng.random() < 0.3 else resource.rid
@@ -1030,9 +1220,25 @@ class Article:
         if roll < 0.012:
             return f"{sentence[:-1]} in *{self.rng.choice(self.terms)}*."
         roll -= 0.012
-        if roll < 0.004 and self.mdx:
+        if roll < 0.0008 and self.mdx:
             return f"{sentence}{{/* NEEDS CITATION */}}"
-        roll -= 0.004
+        roll -= 0.0008
+        if roll < 0.002 and self.mdx:  # an inline fact value
+            self.components.add("KBF")
+            entity = self.kb.entities[rng.choice(self.entity_pool)].slug
+            value = f"\\${rng.randint(2, 90)}{rng.choice('MB')}"
+            fact = f'<KBF entity="{entity}" property="revenue">{value}</KBF>'
+            return f"{sentence[:-1]}, with revenue of about {fact} in {rng.randint(2023, 2026)}."
+        roll -= 0.002
+        if roll < 0.0005 and self.mdx:  # a computed value with braces inside a string prop
+            self.components.add("Calc")
+            entity = self.kb.entities[rng.choice(self.entity_pool)].slug
+            calc = (
+                f'<Calc expr="{{{entity}.valuation}} / {{{entity}.revenue}}" '
+                'precision={0} suffix="x" />'
+            )
+            return f"{sentence[:-1]}, a multiple of ≈{calc} revenue."
+        roll -= 0.0005
         if roll < 0.001:
             return f"{rng.choice(WEASEL)} {sentence[0].lower()}{sentence[1:]}"
         roll -= 0.001
@@ -1056,9 +1262,14 @@ class Article:
         if roll < 0.55:
             return rng.choice(("High", "Medium", "Low", "Unclear", "**Yes**", "**No**", "Partly"))
         if roll < 0.63:
-            return rng.choice((f"{rng.randint(2, 98)}%", str(rng.randint(2016, 2026)),
-                               f"\\${rng.randint(1, 300)}{rng.choice('MB')}",
-                               f"{rng.randint(2, 40)}×"))
+            return rng.choice(
+                (
+                    f"{rng.randint(2, 98)}%",
+                    str(rng.randint(2016, 2026)),
+                    f"\\${rng.randint(1, 300)}{rng.choice('MB')}",
+                    f"{rng.randint(2, 40)}×",
+                )
+            )
         if roll < 0.72:
             return self.sentence_text()
         if roll < 0.78 and self.mdx:
@@ -1125,8 +1336,16 @@ class Article:
         rng = self.rng
         self.components.add("Aside")
         kind = rng.choice(("tip", "note", "caution"))
-        title = rng.choice(("Bottom line", "Reading the record", "Key takeaway", "Caveat",
-                            "In short", "Why this matters"))
+        title = rng.choice(
+            (
+                "Bottom line",
+                "Reading the record",
+                "Key takeaway",
+                "Caveat",
+                "In short",
+                "Why this matters",
+            )
+        )
         first = self.sentence_text()
         words = first.split(" ", 3)
         if len(words) == 4:
@@ -1225,14 +1444,14 @@ class Article:
         if rng.random() < 0.93:
             blocks += ["## Overview", self.paragraph(4, 8), self.paragraph(3, 7)]
             used.add("Overview")
-            if rng.random() < 0.5:
+            if rng.random() < 0.35:
                 blocks.append(self.table())
         elif rng.random() < 0.5:
             blocks.append(self.paragraph(3, 6))
         size = sum(len(b) for b in blocks)
         target = page.size * 0.9
         block_weights = {
-            "article": (34, 20, 8, 8, 5, 3, 30),
+            "article": (24, 20, 9, 3, 5, 2, 37),
             "table": (70, 8, 4, 4, 3, 2, 10),
             "diagram": (15, 10, 45, 5, 3, 2, 20),
         }[page.fmt]
@@ -1293,8 +1512,7 @@ class Article:
         if rng.random() < 0.55:
             title = rng.choice(("Further Reading", "Sources", "External Links"))
             items = [
-                f"- {self.external_link()} {self.paragraph(1, 1)}"
-                for _ in range(rng.randint(2, 6))
+                f"- {self.external_link()} {self.paragraph(1, 1)}" for _ in range(rng.randint(2, 6))
             ]
             blocks += [f"## {title}", "\n".join(items)]
         if rng.random() < 0.3:
@@ -1320,8 +1538,12 @@ def _frontmatter(article: Article) -> str:
     description = " ".join(rng.choices(article.pool, k=rng.randint(1, 3)))
     lines.append(f"description: {_yaml_text(fill(description, article.tr))}")
     if page.fmt == "index" and page.slug == "index":
-        lines += ["contentFormat: index", "clusters:", "  - ai-safety",
-                  f'lastEdited: "2026-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}"']
+        lines += [
+            "contentFormat: index",
+            "clusters:",
+            "  - ai-safety",
+            f'lastEdited: "2026-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}"',
+        ]
         return "---\n" + "\n".join(lines) + "\n---\n"
     entity = kb.entities[page.entity] if page.entity >= 0 else None
     if entity is not None and rng.random() < 0.15:
@@ -1333,13 +1555,13 @@ def _frontmatter(article: Article) -> str:
         summary = fill(" ".join(rng.choices(article.pool, k=rng.randint(2, 5))), article.tr)
         summary += (
             f" Spending \\${rng.randint(2, 500)}M buys a {rng.randint(2, 40)}× "
-            f"{rng.choice(NOUNS)} gain → \"{article.cell_text()}\" stays open."
+            f'{rng.choice(NOUNS)} gain → "{article.cell_text()}" stays open.'
         )
         lines.append(f"llmSummary: {_yaml_text(summary)}")
     if rng.random() < 0.9:
         lines.append("ratings:")
         for key in ("novelty", "rigor", "actionability", "completeness"):
-            if rng.random() < 0.9:
+            if key == "rigor" or rng.random() < 0.9:  # never an empty mapping
                 lines.append(f"  {key}: {rng.choice((rng.randint(1, 9), rng.randint(1, 8) + 0.5))}")
     lines.append(f"contentFormat: {page.fmt}")
     if rng.random() < 0.8:
@@ -1369,10 +1591,8 @@ def render(kb: KB, page: Page) -> str:
     """The full text of one page (a pure function of the plan, the seed and the page index)."""
     rng = random.Random(kb.seed * 1_000_003 + page.index)
     article = Article(kb, page, rng)
-    if page.duplicate_of >= 0:
-        blocks = _near_duplicate(kb, page, article)
-    else:
-        blocks = article.body_blocks()
+    duplicate = page.duplicate_of >= 0
+    blocks = _near_duplicate(kb, page, article) if duplicate else article.body_blocks()
     head: list[str] = []
     if page.entity >= 0 and article.mdx and page.fmt != "index" and rng.random() < 0.35:
         article.components.add("DataInfoBox")
@@ -1402,7 +1622,7 @@ def render(kb: KB, page: Page) -> str:
     return "".join(parts)
 
 
-_ORDER = ("EntityLink", "R", "Mermaid", "Aside", "DataInfoBox", "KeyQuestions")
+_ORDER = ("EntityLink", "R", "Mermaid", "Aside", "DataInfoBox", "KeyQuestions", "KBF", "Calc")
 
 
 def _component_order(name: str) -> tuple[int, str]:
@@ -1422,8 +1642,9 @@ def _near_duplicate(kb: KB, page: Page, article: Article) -> list[str]:
     for block in blocks:
         is_prose = not block.startswith(("#", "|", "<", "-", "*", "`", "~", "1.", "["))
         if is_prose and "[^" not in block and rng.random() < 0.2:
-            block = article.paragraph()
-        out.append(block)
+            out.append(article.paragraph())
+        else:
+            out.append(block)
     return out
 
 
@@ -1448,7 +1669,8 @@ def _write_registries(kb: KB, root: Path) -> None:
             description = fill(description, tables[c])
             out.append(f"  description: {_yaml_text(description)}")
             if rng.random() < 0.1:
-                out += ["  aliases:", f"    - {json.dumps(entity.title + ' (' + category.name + ')')}"]
+                alias = json.dumps(f"{entity.title} ({category.name})")
+                out += ["  aliases:", f"    - {alias}"]
             if entity.related:
                 out.append("  relatedEntries:")
                 for j in entity.related:
@@ -1468,8 +1690,9 @@ def _write_registries(kb: KB, root: Path) -> None:
         out.append(f"  type: {resource.kind}")
         out.append("  authors:")
         out += [f"    - {a}" for a in resource.authors]
-        out.append(f'  published_date: "{resource.year}-{rng.randint(1, 12):02d}-'
-                   f'{rng.randint(1, 28):02d}"')
+        out.append(
+            f'  published_date: "{resource.year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"'
+        )
         if resource.stable_id:
             out.append(f"  stable_id: {resource.stable_id}")
         if resource.cited_by:
@@ -1500,14 +1723,16 @@ def _write_registries(kb: KB, root: Path) -> None:
     for day in sorted(rng.randint(first, last) for _ in range(entries)):
         date = datetime.date.fromordinal(day).isoformat()
         pages = rng.sample(articles, min(len(articles), rng.randint(1, 4))) if articles else []
-        title = rng.choice((
-            f"Expand {pages[0].title if pages else 'the'} evidence section",
-            "Convert raw links to resource citations",
-            f"Add {rng.choice(NOUNS)} table",
-            f"Refresh {rng.choice(NOUNS)} figures",
-            "Copy-edit and fix footnotes",
-        ))
-        log += [f"- date: \"{date}\"", f"  title: {json.dumps(title)}", "  pages:"]
+        title = rng.choice(
+            (
+                f"Expand {pages[0].title if pages else 'the'} evidence section",
+                "Convert raw links to resource citations",
+                f"Add {rng.choice(NOUNS)} table",
+                f"Refresh {rng.choice(NOUNS)} figures",
+                "Copy-edit and fix footnotes",
+            )
+        )
+        log += [f'- date: "{date}"', f"  title: {json.dumps(title)}", "  pages:"]
         log += [f"    - {p.slug}" for p in pages]
     (data / "edit-log.yaml").write_text("\n".join(log) + "\n", encoding="utf-8")
 

@@ -1,13 +1,17 @@
 """Benchmark of kblint.redundancy on synthetic knowledge bases (a script, not a test).
 
-    .venv/bin/python bench/redundancy_bench.py [--sizes 1000,5000,20000] [--seed 7]
+    .venv/bin/python bench/redundancy_bench.py [--sizes 1000,5000,20000] [--seed 7] [--no-trace]
 
 Pages are 1,500-3,000 words drawn from a Zipf-like vocabulary of 30,000 words (frequent words
 mostly short, as in English, so they rarely reach the 5 characters of the word set), mixed one
 in four with the vocabulary of a topic shared by a cluster of about 50 pages; about 1 % of the
-pages are edited copies of a page of their cluster. Fingerprinting and `compute` are timed
-separately; peak memory is tracemalloc's peak of Python allocations during `compute` and the
-process's maximum resident set size.
+pages are edited copies of a page of their cluster.
+
+Columns: generation and fingerprinting time (separate from `compute`), the fingerprints' size,
+`compute` wall and CPU time (CPU time is the fair measure on a shared machine), candidate pairs
+scored exactly, pages with at least one similar page, tracemalloc's peak of Python allocations
+during a second, traced `compute` (tracing slows allocation down, so it is not timed), the
+process's maximum resident set size, and the growth of CPU time against N and N^2.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kblint import redundancy  # noqa: E402
-from kblint.redundancy import Fingerprint, PageKey, compute  # noqa: E402
+from kblint import redundancy
+from kblint.redundancy import Fingerprint, PageKey, compute
 
 VOCABULARY = 30_000
 CLUSTER = 50
@@ -54,7 +58,9 @@ class Corpus:
         self.tokens_of: dict[int, list[str]] = {}  # pages that near-duplicates may copy
 
     def _vocabulary(self) -> list[str]:
-        rng, words, seen = self.rng, [], set()
+        rng = self.rng
+        words: list[str] = []
+        seen: set[str] = set()
         while len(words) < VOCABULARY:
             if len(words) < 120:
                 length = rng.choices([2, 3, 4, 5, 6, 7], [20, 30, 28, 12, 6, 4])[0]
@@ -79,7 +85,9 @@ class Corpus:
             start = rng.randrange(TOPIC_EVERY)
             slots = len(range(start, n, TOPIC_EVERY))
             topic = self.topics[cluster]
-            tokens[start::TOPIC_EVERY] = rng.choices(topic, cum_weights=self.topic_cumulative, k=slots)
+            tokens[start::TOPIC_EVERY] = rng.choices(
+                topic, cum_weights=self.topic_cumulative, k=slots
+            )
             if rng.random() < DUPLICATE_SHARE * 2:
                 self.tokens_of[index] = tokens
         return " ".join(tokens)
@@ -119,37 +127,42 @@ class Counting:
         self.original = redundancy._score
 
     def __enter__(self) -> Counting:
-        def counted(*args: object) -> int | None:
+        def counted(common_s: int, common_w: int, sizes: tuple[int, int, int, int]) -> int | None:
             self.calls += 1
-            return self.original(*args)  # type: ignore[arg-type]
+            return self.original(common_s, common_w, sizes)
 
-        redundancy._score = counted  # type: ignore[assignment]
+        redundancy._score = counted
         return self
 
     def __exit__(self, *_: object) -> None:
-        redundancy._score = self.original  # type: ignore[assignment]
+        redundancy._score = self.original
 
 
 def run(pages: int, seed: int, trace: bool) -> dict[str, float]:
+    """Generate, fingerprint and compare one KB; the traced run (peak memory) is separate
+    because tracemalloc slows every allocation down several times."""
     kb, generate, fingerprint = fingerprints(pages, seed)
     gc.collect()
-    if trace:
-        tracemalloc.start()
     with Counting() as counting:
         started = time.perf_counter()
+        cpu = time.process_time()
         records = compute(kb)
-        elapsed = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else float("nan")
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = float("nan")
     if trace:
+        tracemalloc.start()
+        compute(kb)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-    similar = sum(1 for record in records if record["similarPages"])
     return {
         "pages": pages,
         "generate": generate,
         "fingerprint": fingerprint,
+        "fp_mib": sum(len(fp.shingles) + len(fp.words) for _, fp in kb) / 2**20,
         "compute": elapsed,
+        "cpu": cpu,
         "verified": counting.calls,
-        "with_similar": similar,
+        "with_similar": sum(1 for record in records if record["similarPages"]),
         "peak": peak,
         "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -165,19 +178,21 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     header = (
-        f"{'N':>7} {'gen s':>7} {'fprint s':>9} {'compute s':>10} {'verified':>10} "
-        f"{'w/ similar':>10} {'peak MiB':>9} {'maxrss MiB':>10} {'time x':>7} {'N x':>5}"
+        f"{'N':>6} {'gen s':>6} {'fprint s':>8} {'fp MiB':>7} {'compute s':>9} {'cpu s':>6} "
+        f"{'verified':>9} {'w/ similar':>10} {'peak MiB':>8} {'maxrss MiB':>10} "
+        f"{'cpu x':>6} {'N x':>4} {'N^2 x':>5}"
     )
     print(header)
     first: dict[str, float] | None = None
     for size in sizes:
         row = run(size, args.seed, not args.no_trace)
         first = first or row
+        growth = size / first["pages"]
         print(
-            f"{size:>7} {row['generate']:>7.1f} {row['fingerprint']:>9.1f} "
-            f"{row['compute']:>10.2f} {row['verified']:>10,} {row['with_similar']:>10,} "
-            f"{row['peak']:>9.0f} {row['maxrss']:>10.0f} "
-            f"{row['compute'] / first['compute']:>7.1f} {size / first['pages']:>5.0f}",
+            f"{size:>6} {row['generate']:>6.1f} {row['fingerprint']:>8.1f} {row['fp_mib']:>7.1f} "
+            f"{row['compute']:>9.2f} {row['cpu']:>6.1f} {row['verified']:>9,} "
+            f"{row['with_similar']:>10,} {row['peak']:>8.0f} {row['maxrss']:>10.0f} "
+            f"{row['cpu'] / first['cpu']:>6.1f} {growth:>4.0f} {growth**2:>5.0f}",
             flush=True,
         )
         gc.collect()

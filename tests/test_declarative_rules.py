@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from conftest import FIXTURES, NOW, article_from_text
+from kblint.cli import app
 from kblint.config_loader import ConfigError, load_config
 from kblint.engine import RunOptions, run
 from kblint.rulebook import Rule, builtin
@@ -182,10 +184,6 @@ def _team_rule(tmp_path: Path, regex: str) -> Path:
 
 
 def test_team_rule_with_a_bad_regex_is_a_clear_config_error(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from kblint.cli import app
-
     path = _team_rule(tmp_path, "(unclosed")
     result = CliRunner().invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == 2
@@ -193,10 +191,6 @@ def test_team_rule_with_a_bad_regex_is_a_clear_config_error(tmp_path: Path) -> N
 
 
 def test_team_rule_that_could_backtrack_forever_is_refused(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from kblint.cli import app
-
     path = _team_rule(tmp_path, "(a+)+$")
     result = CliRunner().invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == 2
