@@ -6,7 +6,7 @@ a run on one file can use summaries of the rest of the KB without keeping them i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,19 +171,25 @@ class Corpus:
 
     # -- redundancy -------------------------------------------------------------------------
 
+    def compute_redundancy(self, targets: Collection[str] | None = None) -> None:
+        """Spec §10 for the pages linted (`targets`, rel paths; None = all), against every page."""
+        pages = [page for page in self.pages if page.fingerprint is not None]
+        keyed = [
+            (PageKey(p.id, p.title, p.path, p.content_format), p.fingerprint)
+            for p in pages
+            if p.fingerprint is not None
+        ]
+        wanted = None
+        if targets is not None:
+            wanted = {index for index, page in enumerate(pages) if page.rel_path in targets}
+        results = compute_redundancy(keyed, wanted)
+        self._redundancy = {page.rel_path: r for page, r in zip(pages, results, strict=True)}
+
     def redundancy(self, rel_path: str) -> dict[str, Any]:
-        """Spec §10 for one page; every page is compared once, on first use."""
+        """Spec §10 for one page (after `compute_redundancy`, or computed now for all pages)."""
         if self._redundancy is None:
-            pages = [page for page in self.pages if page.fingerprint is not None]
-            keyed = [
-                (PageKey(p.id, p.title, p.path, p.content_format), p.fingerprint)
-                for p in pages
-                if p.fingerprint is not None
-            ]
-            results = compute_redundancy(keyed)
-            self._redundancy = {
-                page.rel_path: result for page, result in zip(pages, results, strict=True)
-            }
+            self.compute_redundancy()
+        assert self._redundancy is not None
         return self._redundancy.get(rel_path, {"maxSimilarity": 0, "similarPages": []})
 
     # -- rankings ---------------------------------------------------------------------------

@@ -98,6 +98,9 @@ def run(
     for path in _linking_to_deleted(workspace, corpus, options.deleted, wanted):
         results[path] = analyse(path, workspace.rel_path(path), context, True)
         targets.append(path)
+    linted = {results[path].rel_path for path in targets}
+    if linted:  # a one-file (pre-commit) run scores that page only, against every page
+        corpus.compute_redundancy(linted if len(linted) < len(corpus.pages) else None)
     reports = [_report(path, results[path], corpus, context, options) for path in targets]
     other = [_registry_finding(issue, workspace, book) for issue in loaded.issues]
     return RunReport(reports, [f for f in other if f is not None])

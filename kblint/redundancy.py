@@ -25,7 +25,7 @@ import re
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, compress
@@ -565,8 +565,15 @@ class _Row:
 # --------------------------------------------------------------------------- compute
 
 
-def compute(pages: Sequence[tuple[PageKey, Fingerprint]]) -> list[dict[str, Any]]:
-    """The `redundancy` field of every page, in input (walk) order."""
+def compute(
+    pages: Sequence[tuple[PageKey, Fingerprint]], wanted: Collection[int] | None = None
+) -> list[dict[str, Any]]:
+    """The `redundancy` field of every page, in input (walk) order.
+
+    With `wanted` (indices into `pages`), only those pages are scored against all the others
+    (the rest get an empty result): what a pre-commit run on one file needs, at the cost of
+    building the index plus one row per wanted page instead of a row per page.
+    """
     best: list[list[tuple[int, int]]] = [[] for _ in pages]  # (score, index in `pages`)
     groups: dict[str, list[int]] = {}
     for index, (key, fingerprint) in enumerate(pages):
@@ -576,7 +583,8 @@ def compute(pages: Sequence[tuple[PageKey, Fingerprint]]) -> list[dict[str, Any]
         for members in groups.values():
             group = _Group([pages[m][1] for m in members])
             for bit, member in enumerate(group.member):
-                best[members[member]] = [(s, members[m]) for s, m in group.top(bit)]
+                if wanted is None or members[member] in wanted:
+                    best[members[member]] = [(s, members[m]) for s, m in group.top(bit)]
     return [_record(partners, pages) for partners in best]
 
 

@@ -25,7 +25,16 @@ from kblint.model import Edit
 from kblint.record import PageRecord
 from kblint.registries import Registries
 
-CHECK_MODULES = ("frontmatter", "footnotes", "links", "coverage", "mdx", "prose", "registry")
+CHECK_MODULES = (
+    "frontmatter",
+    "footnotes",
+    "links",
+    "coverage",
+    "mdx",
+    "prose",
+    "registry",
+    "keyorder",
+)
 
 
 @dataclass(frozen=True, slots=True)
