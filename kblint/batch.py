@@ -10,6 +10,7 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -126,7 +127,10 @@ def run_fingerprint(context: RunContext) -> str:
         [(rule.source, _canonical(rule)) for rule in context.book.rules],
         context.registries_digest,
         context.now.year,
-        _code_fingerprint(),
+        code_fingerprint(),
+        # shingle hashes use CPython's tuple hash: another interpreter must not reuse them
+        sys.implementation.name,
+        sys.version_info[:2],
     )
 
 
@@ -149,7 +153,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _code_fingerprint() -> list[tuple[str, int, int]]:
+def code_fingerprint() -> list[tuple[str, int, int]]:
     """kblint's own source files (name, size, mtime): a checkout edited without a version bump
     must not reuse results computed by the old code."""
     package = Path(__file__).resolve().parent

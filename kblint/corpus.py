@@ -6,6 +6,7 @@ a run on one file can use summaries of the rest of the KB without keeping them i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -184,6 +185,23 @@ class Corpus:
             wanted = {index for index, page in enumerate(pages) if page.rel_path in targets}
         results = compute_redundancy(keyed, wanted)
         self._redundancy = {page.rel_path: r for page, r in zip(pages, results, strict=True)}
+
+    def redundancy_inputs_digest(self) -> str:
+        """What `compute_redundancy` depends on: every page's identity and fingerprint."""
+        digest = hashlib.blake2b(digest_size=20)
+        for page in self.pages:
+            if page.fingerprint is not None:
+                for part in (page.rel_path, page.id, page.title, page.path, page.content_format):
+                    digest.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
+                digest.update(page.fingerprint.shingles)
+                digest.update(page.fingerprint.words)
+        return digest.hexdigest()
+
+    def redundancy_results(self) -> dict[str, dict[str, Any]]:
+        return dict(self._redundancy or {})
+
+    def set_redundancy(self, results: dict[str, dict[str, Any]]) -> None:
+        self._redundancy = dict(results)
 
     def redundancy(self, rel_path: str) -> dict[str, Any]:
         """Spec §10 for one page (after `compute_redundancy`, or computed now for all pages)."""

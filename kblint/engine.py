@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kblint import gitdates, registry_loader, suppress, vcs
 from kblint.analysis import FileResult, RunContext, analyse, record_of_text
-from kblint.batch import Task, analyse_all
+from kblint.batch import Task, analyse_all, code_fingerprint
 from kblint.cache import Cache
 from kblint.checks import CorpusContext, Hit
 from kblint.config import EffectiveRule
@@ -82,7 +82,8 @@ def run(
     workspace: Workspace, book: RuleBook, targets: list[Path], options: RunOptions
 ) -> RunReport:
     config = workspace.config
-    loaded = registry_loader.load(workspace.kb_root, config.registries)
+    cache = Cache(options.cache_dir) if options.cache_dir is not None else None
+    loaded = _registries(workspace, cache)
     git = gitdates.collect(workspace.content_root) if config.git_dates else gitdates.GitDates()
     context = RunContext(config, loaded.registries, git, options.now, book, loaded.digest)
     targets = [path.resolve() for path in targets]
@@ -92,18 +93,50 @@ def run(
         Task(path, workspace.rel_path(path), path in wanted, texts.get(path))
         for path in dict.fromkeys(_kb_articles(workspace) + targets)
     ]
-    cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     results = analyse_all(tasks, context, cache, options.jobs)
     corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
     for path in _linking_to_deleted(workspace, corpus, options.deleted, wanted):
         results[path] = analyse(path, workspace.rel_path(path), context, True)
         targets.append(path)
     linted = {results[path].rel_path for path in targets}
-    if linted:  # a one-file (pre-commit) run scores that page only, against every page
-        corpus.compute_redundancy(linted if len(linted) < len(corpus.pages) else None)
+    if linted:
+        _redundancy(corpus, linted, cache)
     reports = [_report(path, results[path], corpus, context, options) for path in targets]
     other = [_registry_finding(issue, workspace, book) for issue in loaded.issues]
     return RunReport(reports, [f for f in other if f is not None])
+
+
+def _registries(workspace: Workspace, cache: Cache | None) -> registry_loader.LoadResult:
+    """Registries parsed and validated, or as they were loaded last time their files held the
+    same bytes (parsing thousands of entries costs more than a warm run spends elsewhere)."""
+    paths = workspace.config.registries
+    if cache is None:
+        return registry_loader.load(workspace.kb_root, paths)
+    digest = registry_loader.digest(workspace.kb_root, paths)
+    key = cache.key("registries", code_fingerprint(), str(workspace.kb_root), digest)
+    cached = cache.get(key)
+    if isinstance(cached, registry_loader.LoadResult):
+        return cached
+    loaded = registry_loader.load(workspace.kb_root, paths, digest)
+    cache.put(key, loaded)
+    return loaded
+
+
+def _redundancy(corpus: Corpus, linted: set[str], cache: Cache | None) -> None:
+    """Near-duplicates of the linted pages (a one-file pre-commit run scores that page only),
+    from the cache when no page's text changed since the last identical run."""
+    subset = linted if len(linted) < len(corpus.pages) else None
+    key = None
+    if cache is not None:
+        inputs = corpus.redundancy_inputs_digest()
+        key = cache.key("redundancy", code_fingerprint(), sorted(subset or []), inputs)
+        cached = cache.get(key)
+        if isinstance(cached, dict):
+            corpus.set_redundancy(cached)
+            return
+    corpus.compute_redundancy(subset)
+    if cache is not None and key is not None:
+        cache.put(key, corpus.redundancy_results())
 
 
 def _kb_articles(workspace: Workspace) -> list[Path]:

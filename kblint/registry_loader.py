@@ -58,7 +58,15 @@ class LoadResult:
     digest: str = ""  # of every registry file's bytes: cache entries depend on it
 
 
-def load(kb_root: Path, paths: RegistryPaths) -> LoadResult:
+def digest(kb_root: Path, paths: RegistryPaths) -> str:
+    """Of every registry file's path and bytes: a loaded result is reusable while it holds."""
+    files = [*_files(kb_root, paths.entities), *_files(kb_root, paths.resources)]
+    for patterns in (paths.citation_stats, paths.edit_log, paths.external_links):
+        files += _files(kb_root, patterns)
+    return _digest(files)
+
+
+def load(kb_root: Path, paths: RegistryPaths, known_digest: str | None = None) -> LoadResult:
     issues: list[RegistryIssue] = []
     entities = _load_entities(_files(kb_root, paths.entities), issues)
     resources = _load_resources(_files(kb_root, paths.resources), issues)
@@ -73,9 +81,7 @@ def load(kb_root: Path, paths: RegistryPaths) -> LoadResult:
         external_links=_load_external_links(link_files, issues),
         has_edit_log=bool(edit_files),
     )
-    files = [*_files(kb_root, paths.entities), *_files(kb_root, paths.resources)]
-    files += stats_files + edit_files + link_files
-    return LoadResult(registries, issues, _digest(files))
+    return LoadResult(registries, issues, known_digest or digest(kb_root, paths))
 
 
 def _digest(files: list[Path]) -> str:
