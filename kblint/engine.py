@@ -142,7 +142,8 @@ def _redundancy(corpus: Corpus, linted: set[str], cache: Cache | None) -> None:
 def _kb_articles(workspace: Workspace) -> list[Path]:
     config = workspace.config
     articles = workspace.all_articles()
-    return [p.resolve() for p in articles if not config.is_excluded(workspace.rel_path(p))]
+    # walk() yields absolute paths below the resolved content root: no need to resolve again
+    return [p for p in articles if not config.is_excluded(workspace.rel_path(p))]
 
 
 def _report(

@@ -7,6 +7,7 @@ Without one, the path itself is the content root.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,9 @@ class Workspace:
 
     def rel_path(self, path: Path) -> str:
         """`filePath`: relative to the content root, `/`-separated; the name alone outside it."""
+        root = str(self.content_root) + os.sep
+        if str(path).startswith(root):  # already absolute below the (resolved) root: no syscalls
+            return str(path)[len(root) :].replace(os.sep, "/")
         try:
             return path.resolve().relative_to(self.content_root.resolve()).as_posix()
         except ValueError:
@@ -57,7 +61,7 @@ def open_workspace(start: Path, config: Config, config_file: Path | None = None)
     if kb_root is None:
         folder = start if start.is_dir() else start.parent
         return Workspace(folder.resolve(), folder.resolve(), config, standalone=True)
-    content_root = kb_root / config.content_root
+    content_root = (kb_root / config.content_root).resolve()
     if not content_root.is_dir():
         content_root = kb_root
     return Workspace(kb_root, content_root, config)
