@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,30 +51,35 @@ class FilePlan:
         )
 
 
-def plan(path: Path, findings: Iterable[Finding], add_imports: bool = True) -> FilePlan | None:
-    """Edits of `findings` applied to the file (plus the import of any component they add)."""
+def plan(
+    path: Path,
+    findings: Iterable[Finding],
+    add_imports: bool = True,
+    components: Collection[str] = frozenset(),
+) -> FilePlan | None:
+    """Edits of `findings` applied to the file, plus the import of any component they add to
+    the file's component import line (`components`: the KB's configured component names)."""
     try:
         raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    findings = list(findings)
-    is_mdx = path.suffix.lower() == ".mdx"
-    extra = (
-        import_edits(raw, [e for f in findings for e in f.edits]) if add_imports and is_mdx else []
-    )
-    chosen: list[tuple[Edit, Finding | None]] = []
     result = FilePlan(path, raw, raw)
+    chosen: list[tuple[Edit, Finding]] = []
     taken: list[tuple[int, int]] = []
-    candidates = [(e, f) for f in findings for e in f.edits] + [(e, None) for e in extra]
+    candidates = [(e, f) for f in findings for e in f.edits]
     for edit, finding in sorted(candidates, key=lambda pair: (pair[0].start, pair[0].end)):
         if any(_overlaps(edit, start, end) for start, end in taken):
-            if finding is not None and finding not in result.skipped:
+            if finding not in result.skipped:
                 result.skipped.append(finding)
             continue
         taken.append((edit.start, edit.end))
         chosen.append((edit, finding))
-    result.new = _apply(raw, [edit for edit, _ in chosen])
-    result.applied = list(dict.fromkeys(f for _, f in chosen if f is not None))
+    edits = [edit for edit, _ in chosen]
+    if add_imports and path.suffix.lower() == ".mdx":
+        # only for the edits that survived the overlap check
+        edits += import_edits(path, raw, edits, components)
+    result.new = _apply(raw, edits)
+    result.applied = list(dict.fromkeys(f for _, f in chosen))
     return result
 
 
@@ -122,17 +127,25 @@ _IMPORT_BRACES = re.compile(
 _COMPONENT = re.compile(r"<([A-Z][A-Za-z0-9_]*)")
 
 
-def import_edits(raw: str, edits: Iterable[Edit]) -> list[Edit]:
+def import_edits(
+    path: Path, raw: str, edits: Iterable[Edit], components: Collection[str] = frozenset()
+) -> list[Edit]:
     """Add components the edits introduce (e.g. `R`) to the file's component import line.
 
-    The file's own convention decides: when it imports components with `import {…} from '…'`,
-    a missing name is added to the first such line; when it imports none (the site injects
-    them), nothing is added.
+    The file's own convention decides: the import line is an ESM `import {…} from '…'` (never a
+    code sample) that already imports one of the KB's components (never a data import); when
+    there is none (the site injects components), nothing is added. A component an edit only
+    moves (it was in the replaced text already) is not "introduced".
     """
     text = normalise(raw)
-    needed = {name for edit in edits for name in _COMPONENT.findall(edit.replacement)}
-    line = _IMPORT_BRACES.search(text)
-    if not needed or line is None:
+    needed: set[str] = set()
+    for edit in edits:
+        needed |= set(_COMPONENT.findall(edit.replacement))
+        needed -= set(_COMPONENT.findall(text[edit.start : edit.end]))
+    if not needed:
+        return []
+    line = _component_import(path, text, components)
+    if line is None:
         return []
     names = [name.strip() for name in line.group(1).split(",") if name.strip()]
     missing = sorted(needed - set(names))
@@ -141,6 +154,18 @@ def import_edits(raw: str, edits: Iterable[Edit]) -> list[Edit]:
     inner_end = line.start(1) + len(line.group(1).rstrip())
     separator = ", " if names else " "
     return [Edit(inner_end, inner_end, separator + ", ".join(missing))]
+
+
+def _component_import(path: Path, text: str, components: Collection[str]) -> re.Match[str] | None:
+    from kblint.article import parse_text  # noqa: PLC0415 - the fixer's one parse, on demand
+
+    esm = parse_text(path, path.name, text).mdx_layer.esm
+    for span in esm:
+        for line in _IMPORT_BRACES.finditer(text, span.start, span.end):
+            names = {name.strip().split(" as ")[0] for name in line.group(1).split(",")}
+            if not components or names & set(components):
+                return line
+    return None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -239,8 +239,11 @@ def fix(
     """Apply (or, with write=False, only plan) the fixes of fixable rules."""
     if invocation.stdin_filename is not None or STDIN in invocation.paths:
         raise UsageError("fixes need files on disk; they cannot be applied to stdin")
-    outcome = lint(invocation)
+    # Fixes apply whether or not a finding is baselined: the baseline hides findings, it does
+    # not protect text from being fixed (`check --fix` and `fix` behave the same).
+    outcome = lint(replace(invocation, use_baseline=False))
     rules = _fix_rules(outcome.book, select, ignore, unsafe)
+    components = _component_names(outcome.workspace.config)
     plans, refused = [], []
     for article in outcome.report.articles:
         findings = [f for f in article.findings if f.edits and f.rule in rules]
@@ -249,14 +252,20 @@ def fix(
         if not article.fixable:
             refused.append(article.display_path)
             continue
-        planned = fixer.plan(article.path, findings)
+        planned = fixer.plan(article.path, findings, components=components)
         if planned is not None and planned.changed:
             plans.append(planned)
     if write and plans:
         for planned in plans:
             fixer.write_atomically(planned.path, planned.new)
-        outcome = lint(invocation)
-    return FixResult(plans, refused, outcome)
+    return FixResult(
+        plans, refused, lint(invocation) if write or invocation.use_baseline else outcome
+    )
+
+
+def _component_names(config: Config) -> frozenset[str]:
+    parts = config.components
+    return parts.known | parts.tables | parts.diagrams | parts.entity_links | parts.resource_refs
 
 
 def _fix_rules(book: RuleBook, select: list[str], ignore: list[str], unsafe: bool) -> set[str]:

@@ -9,14 +9,14 @@ judged and never move. The fix sorts the listed keys *among the slots listed key
 
 The fix moves whole lines. A key's block is its key line and every line of its value (nested
 mappings, lists, block scalars), the blank and comment lines after its value, and the comment
-lines directly above it (indented no deeper than the key). Comment and blank lines before the
-first key's block stay at the top, and those after the last key's value stay at the bottom. Every
-line keeps its text; only the order of blocks changes. The fix is one edit covering the lines
-that change, and it is only offered when the block is re-read afterwards as the same mapping with
-the keys in the expected order. It is never offered for a block-less top level (a `{…}` flow
-mapping), anchors or aliases, explicit document markers or directives, complex (`? …`) or
-non-scalar keys, or keys that do not each start their own line at one indentation; those files
-are reported without a fix. A frontmatter that does not parse is left to `frontmatter-parse`.
+lines directly above it (indented no deeper than the key; the first key too). Lines above the
+first key's block stay at the top, and blank and comment lines after the last key's value stay
+at the bottom. Every line keeps its text; only the order of blocks changes. The fix is one edit
+covering the lines that change, offered only when the block reads back as the same mapping with
+the keys in the expected order. It is never offered for a top level written as a `{…}` flow
+mapping, anchors or aliases, explicit document markers or directives, complex (`? …`) or
+non-scalar keys, or keys that do not each start their own line at one indentation: those
+frontmatters are reported without a fix. One that does not parse is left to `frontmatter-parse`.
 """
 
 from __future__ import annotations
@@ -44,17 +44,18 @@ def frontmatter_key_order(ctx: FileContext, options: dict[str, Any]) -> Iterator
     open_line, close_line = article.frontmatter_lines
     base = article.index.line_start(open_line + 1)
     source = article.text[base : article.index.line_start(close_line)]
-    layout = read_layout(source)
-    if layout is None:
+    root = compose(source)
+    if root is None:
         return
     rank = {key: index for index, key in reversed(list(enumerate(order)))}
-    keys = [entry.key for entry in layout.entries]
+    keys = [_key_name(key) for key, _ in root.value]
     slots = [i for i, key in enumerate(keys) if key is not None and key in rank]
     wanted_slots = sorted(slots, key=lambda i: rank[str(keys[i])])
     if slots == wanted_slots:
         return
     first = next(slot for slot, wanted in zip(slots, wanted_slots, strict=True) if slot != wanted)
     wanted_first = wanted_slots[slots.index(first)]
+    layout = read_layout(source, root)
     entry = layout.entries[first]
     present = [key for key in order if key in keys]
     message = (
@@ -101,29 +102,35 @@ class Layout:
     movable: bool  # whether blocks may be moved (see the module docs)
 
 
-def read_layout(source: str) -> Layout | None:
-    """The top-level keys of a frontmatter source and where their text lies; None when it is
-    not one mapping."""
+def compose(source: str) -> yaml.MappingNode | None:
+    """The frontmatter's node graph, or None when it is not one mapping."""
     try:
         root = yaml.compose(source, Loader=Yaml12Loader)
     except yaml.YAMLError:
         return None
-    if not isinstance(root, yaml.MappingNode):
-        return None
+    return root if isinstance(root, yaml.MappingNode) else None
+
+
+def _key_name(node: yaml.Node) -> str | None:
+    value = node.value if isinstance(node, yaml.ScalarNode) else None
+    return value if isinstance(value, str) else None
+
+
+def read_layout(source: str, root: yaml.MappingNode) -> Layout:
+    """Where the text of each top-level key of `root` (composed from `source`) lies."""
     plain = _plain_events(source)
     starts = _line_starts(source)
     ends = [*starts[1:], len(source)]
     lines = [source[start:end] for start, end in zip(starts, ends, strict=True) if end > start]
     entries = []
     for key_node, value_node in root.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         start, end = key_node.start_mark.index, key_node.end_mark.index
         content_end = max(end, _content_end(value_node) if plain else end)
         while content_end > end and source[content_end - 1] in " \t\n":
             content_end -= 1
         entries.append(
             Entry(
-                key=key if isinstance(key, str) else None,
+                key=_key_name(key_node),
                 key_start=start,
                 key_end=end,
                 key_line=_line_of(starts, start),
@@ -250,12 +257,10 @@ def _fix(
 
 
 def _same_mapping(old: str, new: str, expected: list[str | None]) -> bool:
+    root = compose(new)
+    if root is None or [_key_name(key) for key, _ in root.value] != expected:
+        return False
     try:
-        root = yaml.compose(new, Loader=Yaml12Loader)
-        same = bool(load_yaml(new) == load_yaml(old))
+        return bool(load_yaml(new) == load_yaml(old))
     except yaml.YAMLError:
         return False
-    if not isinstance(root, yaml.MappingNode):
-        return False
-    keys = [key.value if isinstance(key, yaml.ScalarNode) else None for key, _ in root.value]
-    return same and keys == expected
