@@ -201,7 +201,12 @@ def prepare_kb(root: Path, n: int, seed: int) -> float | None:
     """Generate the KB unless `root` already holds this exact one; returns generation seconds."""
     stamp = root / ".bench-kb.json"
     wanted = {"n": n, "seed": seed, "generator": _generator_hash()}
+    backup = root / ".bench-original"
     if stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        if backup.exists():  # an earlier run was killed while one article was changed
+            saved = json.loads(backup.read_text())
+            (root / saved["path"]).write_text(saved["text"], encoding="utf-8")
+            backup.unlink()
         return None
     if root.exists():
         shutil.rmtree(root)
@@ -275,6 +280,8 @@ def run_size(args: argparse.Namespace, n: int, workdir: Path, options: set[str])
     relative = changed.relative_to(kb)
     steps.append(Step("1-changed", [*base, str(relative), *cache_args]))
     original = changed.read_bytes()
+    backup = kb / ".bench-original"  # restored by prepare_kb if this run dies before `finally`
+    backup.write_text(json.dumps({"path": str(relative), "text": original.decode("utf-8")}))
     try:
         for step in steps:
             best: Step | None = None
@@ -306,6 +313,7 @@ def run_size(args: argparse.Namespace, n: int, workdir: Path, options: set[str])
             result.steps[step.name] = best
     finally:
         changed.write_bytes(original)
+        backup.unlink()
     if args.statistics:
         stats = subprocess.run(
             [*base, str(kb), *cache_args, "--statistics"],
@@ -414,18 +422,21 @@ def profile(args: argparse.Namespace, workdir: Path, options: set[str]) -> None:
     shutil.rmtree(cache, ignore_errors=True)
     cache.mkdir(parents=True)
     cache_args = ["--cache-dir", str(cache)] if "--cache-dir" in options else []
-    check = ["check", "--no-color", *args.kblint_arg, str(kb), *cache_args]
+    # In one process: a profiler sees nothing of what worker processes do.
+    jobs = ["--jobs", "1"] if "--jobs" in options else []
+    check = ["check", "--no-color", *jobs, *args.kblint_arg, str(kb), *cache_args]
     use_pyinstrument = args.profiler == "pyinstrument"
     if use_pyinstrument:
         command = [sys.executable, "-m", "pyinstrument", "-m", "kblint", *check]
-        print(f"\n## pyinstrument, cold check, N = {n}\n", file=sys.stderr)
+        print(f"\n## pyinstrument, cold check {' '.join(jobs)}, N = {n}\n", file=sys.stderr)
         done = subprocess.run(command, cwd=kb, capture_output=True, text=True, check=False)
         # pyinstrument prints its report to stderr after the program's own output.
         print(done.stderr[-20_000:])
         return
     out = workdir / "cold.prof"
     command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "kblint", *check]
-    print(f"\n## cProfile, cold check, N = {n}: top 25 by cumulative time\n", file=sys.stderr)
+    title = f"cProfile, cold check {' '.join(jobs)}, N = {n}: top 25 by cumulative time"
+    print(f"\n## {title}\n", file=sys.stderr)
     subprocess.run(command, cwd=kb, stdout=subprocess.DEVNULL, check=False)
     stats = pstats.Stats(str(out), stream=sys.stdout)
     stats.strip_dirs().sort_stats("cumulative").print_stats(25)
