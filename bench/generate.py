@@ -17,11 +17,12 @@ that exist and external links (some to registry URLs written with or without `ww
 trailing slash, which kblint reports as unconverted links). Every id an article uses exists in
 the registries, so a finding of severity `error` on a generated KB points at a bug.
 
-Prose is sentences from a small grammar over a vocabulary of about 3,000 words (Zipf-weighted
-with a different ranking per category, so pages of a category resemble each other the way real
-pages of a section do), with page-specific names and terms; about 2 % of the articles are edited
-copies of another article of their category (near-duplicates). Articles average about 20 KB
-(5-60 KB). The output depends only on `n` and `seed`.
+Prose is sentences from a small grammar over about 870 hand-written AI-safety words and their
+derived forms (about 5,300 lemmas; Zipf-weighted with a different ranking per category, so pages
+of a category resemble each other the way real pages of a section do), with page-specific focus
+words, names and terms; about 2 % of the articles are edited copies of another article of their
+category (near-duplicates). Articles average about 21 KB (5-60 KB). The output depends only on
+`n` and `seed`, not on the number of processes (`jobs`). See bench/README.md.
 """
 
 from __future__ import annotations

@@ -125,7 +125,11 @@ def _describe(index: int, data: Any, error: ValidationError) -> str:
     if isinstance(data, dict) and isinstance(data.get("id"), str):
         who += f" (id {data['id']!r})"
     key = ".".join(str(part) for part in error.absolute_path) or "(entry)"
-    return f"{who}: {key}: {error.message}"
+    hint = ""
+    if isinstance(error.instance, int | float) and error.validator == "type":
+        # an all-digit id such as 1234567890123456 is read as a number by YAML
+        hint = "; quote it in the YAML file to keep it a string"
+    return f"{who}: {key}: {error.message}{hint}"
 
 
 class _RegistryError(Exception):
