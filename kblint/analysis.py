@@ -6,7 +6,6 @@ so the unit can run in another process and its result can be cached by content h
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,8 +20,9 @@ from kblint.discovery import PageIdentity
 from kblint.facts import PageFacts
 from kblint.gitdates import GitDates
 from kblint.mdx import JsxElement
+from kblint.metrics import IMPORT_LINE
 from kblint.model import Finding, Problem
-from kblint.record import PageRecord, build
+from kblint.record import PageRecord, build, finite_number
 from kblint.redundancy import Fingerprint, similarity_text
 from kblint.registries import Registries
 from kblint.rulebook import RuleBook
@@ -30,7 +30,6 @@ from kblint.runner import builtin_findings, run_file_rules
 from kblint.suppress import Directive, parse_directives
 
 _NUMERIC_ID_KEY = re.compile(r"^numericId\s*:", re.MULTILINE)
-_IMPORT_LINE = re.compile(r"^import [^\n]*", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +146,8 @@ def summarize(
         entity_type=str(fm["entityType"]) if fm.get("entityType") else None,
         description=str(fm["description"]) if fm.get("description") else None,
         entity_links=entity_links,
-        reader_importance=_number(fm.get("readerImportance")),
-        research_importance=_number(fm.get("researchImportance")),
+        reader_importance=finite_number(fm.get("readerImportance")),
+        research_importance=finite_number(fm.get("researchImportance")),
         numeric_id_line=_key_line(article.text, article.body_start),
         internal_links=internal_links,
         fingerprint=Fingerprint.of(_similarity_text(article)),
@@ -159,7 +158,7 @@ def _similarity_text(article: Article) -> str:
     """Spec §10's text: no frontmatter, import lines or fenced code; tags out, their text kept."""
     text = article.text
     removed = [(fence.start, fence.end) for fence in article.all_fences()]
-    removed += [(m.start(), m.end()) for m in _IMPORT_LINE.finditer(text, article.body_start)]
+    removed += [(m.start(), m.end()) for m in IMPORT_LINE.finditer(text, article.body_start)]
     removed += [(c.start, c.end) for c in article.mdx_layer.comments]
     tags = []
     for element in article.mdx_layer.elements:
@@ -182,12 +181,6 @@ def _ref(article: Article, offset: int, target: str, name: str | None = None) ->
 def _key_line(text: str, body_start: int) -> int:
     match = _NUMERIC_ID_KEY.search(text, 0, body_start)
     return text.count("\n", 0, match.start()) + 1 if match else 1
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value)
 
 
 def _position(

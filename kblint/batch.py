@@ -11,7 +11,6 @@ import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,7 +162,3 @@ def code_fingerprint() -> list[tuple[str, int, int]]:
 def _stat(path: Path) -> tuple[str, int, int]:
     info = path.stat()
     return path.name, info.st_size, info.st_mtime_ns
-
-
-def paths_of(tasks: Iterable[Task]) -> list[Path]:
-    return [task.path for task in tasks]

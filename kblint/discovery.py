@@ -80,11 +80,3 @@ def _sorted_entries(folder: Path) -> list[Path]:
         return []
     skipped = {"node_modules", "__pycache__"}
     return [folder / name for name in names if not name.startswith(".") and name not in skipped]
-
-
-def rel_to_root(path: Path, root: Path) -> str:
-    """Path relative to the content root with `/` separators; the name alone when outside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name

@@ -13,7 +13,7 @@ from kblint.mdx import JsxElement
 
 _BARE_URL = re.compile(r"https?://\S+")
 _BULLET = re.compile(r"[ \t]*(?:[-*]|\d+\.)[ \t]")
-_IMPORT_LINE = re.compile(r"^import [^\n]*", re.MULTILINE)
+IMPORT_LINE = re.compile(r"^import [^\n]*", re.MULTILINE)
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
@@ -141,7 +141,7 @@ def _non_prose_spans(article: Article, code: Intervals) -> Iterator[tuple[int, i
     layer = article.mdx_layer
     yield from code.spans
     yield from (
-        (m.start(), m.end()) for m in _IMPORT_LINE.finditer(article.text, article.body_start)
+        (m.start(), m.end()) for m in IMPORT_LINE.finditer(article.text, article.body_start)
     )
     yield from ((s.start, s.end) for s in layer.comments)
     for element in layer.elements:

@@ -106,7 +106,7 @@ def _identity_fields(
     facts: PageFacts,
     config: Config,
 ) -> dict[str, Any]:
-    numbers = {key: _number(fm.get(key)) for key in PASS_THROUGH_NUMBERS}
+    numbers = {key: finite_number(fm.get(key)) for key in PASS_THROUGH_NUMBERS}
     text = {key: _text(fm.get(key)) for key in PASS_THROUGH_TEXT}
     clusters = fm.get("clusters")
     return {
@@ -196,7 +196,7 @@ def _risk(
 ) -> dict[str, Any]:
     fm = article.frontmatter
     ratings = fm.get("ratings")
-    rigor = _number(ratings.get("rigor")) if isinstance(ratings, dict) else None
+    rigor = finite_number(ratings.get("rigor")) if isinstance(ratings, dict) else None
     pattern = (
         re.compile(config.external_footnote_pattern) if config.external_footnote_pattern else None
     )
@@ -206,7 +206,7 @@ def _risk(
         footnote_count=metrics.footnote_count,
         external_links=metrics.external_links,
         rigor=rigor,
-        quality=_number(fm.get("quality")),
+        quality=finite_number(fm.get("quality")),
         content_format=content_format,
         footnotes=footnote_facts(article, refs, pattern),
         arxiv_text=_without_code(article),
@@ -380,7 +380,7 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _number(value: Any) -> float | None:
+def finite_number(value: Any) -> float | None:
     """A finite number, else None (`.inf` and `.nan` are YAML numbers but no score)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None

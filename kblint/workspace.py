@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kblint.config import Config
-from kblint.discovery import is_article, walk
+from kblint.discovery import walk
 
 CONFIG_NAMES = ("kblint.yaml", ".kblint.yaml")
 
@@ -93,7 +93,3 @@ def select_targets(workspace: Workspace, paths: list[Path]) -> list[Path]:
 def walk_all(folder: Path) -> list[Path]:
     """Every article file below a folder, files directly in it included."""
     return list(walk(folder, None, include_root_files=True))
-
-
-def is_article_path(path: Path) -> bool:
-    return is_article(path.name)
