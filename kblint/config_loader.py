@@ -123,6 +123,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _validate(raw: dict[str, Any], source: str) -> None:
+    if schemas.is_valid("config.schema.json", raw):
+        return
     errors = list(schemas.validator("config.schema.json").iter_errors(raw))
     if not errors:
         return

@@ -109,8 +109,11 @@ def _entries(path: Path, schema_name: str, issues: list[RegistryIssue]) -> Itera
     except _RegistryError as error:
         issues.append(RegistryIssue(path, error.line, "registry-schema", str(error)))
         return
-    validator = schemas.validator(schema_name, items=True)
     for index, (data, line) in enumerate(items):
+        if schemas.is_valid(schema_name, data, items=True):
+            yield _Entry(data, index, line, path)
+            continue
+        validator = schemas.validator(schema_name, items=True)
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
         if errors:
             issues.append(

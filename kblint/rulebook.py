@@ -131,6 +131,8 @@ def load_rule(path: Path, allow_checks: bool = True, validate: bool = True) -> R
 
 
 def _validate(path: Path, raw: Any) -> None:
+    if schemas.is_valid("rule.schema.json", raw):
+        return
     validator = schemas.validator("rule.schema.json")
     errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:

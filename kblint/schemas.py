@@ -7,6 +7,7 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kblint.quickschema import Unsupported, conforms
 from kblint.resources import data_dir
 
 if TYPE_CHECKING:
@@ -32,3 +33,14 @@ def validator(name: str, *, items: bool = False, formats: bool = False) -> Valid
     checker = cls.FORMAT_CHECKER if formats else None
     built: Validator = cls(document, format_checker=checker)
     return built
+
+
+def is_valid(name: str, instance: Any, *, items: bool = False, formats: bool = False) -> bool:
+    """True when `instance` certainly conforms to `schemas/<name>` (one entry of it, with
+    `items`), decided without jsonschema. False means "ask `validator()` for the errors"."""
+    root = schema(name)
+    document = root["items"] if items else root
+    try:
+        return conforms(instance, document, root, formats)
+    except Unsupported:
+        return False

@@ -100,6 +100,8 @@ def _extra_values(options: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
 
 
 def _schema_issues(data: Mapping[str, Any], extra: dict[str, tuple[Any, ...]]) -> Iterator[Issue]:
+    if schemas.is_valid("frontmatter.schema.json", data, formats=True):
+        return
     best: dict[KeyPath, ValidationError] = {}
     for error in _validator().iter_errors(data):
         if error.validator == "required":
