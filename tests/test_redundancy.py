@@ -377,3 +377,24 @@ def test_same_result_as_brute_force(
     expected = brute_force(kb)
     assert sum(1 for record in expected if record["similarPages"]) > 10  # a meaningful test
     assert compute(kb) == expected
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_few_wanted_pages_are_scored_directly_with_the_same_result(seed: int) -> None:
+    kb = synthetic_kb(seed)
+    expected = brute_force(kb)
+    for wanted in ([0], [3, 17], list(range(0, 60, 15))):
+        assert len(wanted) <= redundancy.DIRECT_LIMIT
+        got = compute(kb, wanted)
+        assert [got[i] for i in wanted] == [expected[i] for i in wanted]
+        assert all(not got[i]["similarPages"] for i in range(len(kb)) if i not in wanted)
+    assert any(expected[i]["similarPages"] for i in range(0, 60, 15))  # a meaningful test
+
+
+def test_many_wanted_pages_go_through_the_index_with_the_same_result() -> None:
+    kb = synthetic_kb(5)
+    wanted = list(range(0, 60, 6))
+    assert len(wanted) > redundancy.DIRECT_LIMIT
+    expected = brute_force(kb)
+    got = compute(kb, wanted)
+    assert [got[i] for i in wanted] == [expected[i] for i in wanted]
