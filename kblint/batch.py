@@ -13,12 +13,13 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from kblint import cache as cache_module
 from kblint.analysis import FileResult, RunContext, analyse
-from kblint.record import recommended_score
+from kblint.record import PageRecord, recommended_score
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -32,14 +33,26 @@ class Task:
     text: str | None = None  # an editor's buffer: never cached
 
 
+def task_keys(
+    tasks: list[Task], context: RunContext, cache: cache_module.Cache | None
+) -> list[str | None]:
+    """Each task's cache key (None: not cacheable, e.g. an editor's buffer or no cache)."""
+    if cache is None:
+        return [None] * len(tasks)
+    run_key = run_fingerprint(context)
+    return [_key(task, context, cache, run_key) for task in tasks]
+
+
 def analyse_all(
-    tasks: list[Task], context: RunContext, cache: cache_module.Cache | None, jobs: int
+    tasks: list[Task],
+    context: RunContext,
+    cache: cache_module.Cache | None,
+    jobs: int,
+    keys: list[str | None],
 ) -> dict[Path, FileResult]:
     results: dict[Path, FileResult] = {}
     pending: list[tuple[Task, str | None]] = []
-    run_key = run_fingerprint(context) if cache is not None else ""
-    for task in tasks:
-        key = _key(task, context, cache, run_key)
+    for task, key in zip(tasks, keys, strict=True):
         cached = cache.get(key) if cache is not None and key is not None else None
         if _usable(cached, task):
             assert isinstance(cached, FileResult)
@@ -54,10 +67,8 @@ def analyse_all(
     return results
 
 
-def _key(
-    task: Task, context: RunContext, cache: cache_module.Cache | None, run_key: str
-) -> str | None:
-    if cache is None or task.text is not None:
+def _key(task: Task, context: RunContext, cache: cache_module.Cache, run_key: str) -> str | None:
+    if task.text is not None:
         return None
     try:
         data = task.path.read_bytes()
@@ -77,9 +88,13 @@ def _usable(cached: Any, task: Task) -> bool:
 def _refreshed(result: FileResult, context: RunContext) -> FileResult:
     """recommendedScore depends on 'now' to the second: recompute it, the rest holds."""
     if result.record is not None:
-        data = result.record.data
-        data["recommendedScore"] = recommended_score(data, data["wordCount"], context.now)
+        refresh_record(result.record, context.now)
     return result
+
+
+def refresh_record(record: PageRecord, now: datetime) -> None:
+    data = record.data
+    data["recommendedScore"] = recommended_score(data, data["wordCount"], now)
 
 
 # -- parallel work ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kblint import gitdates, registry_loader, suppress, vcs
 from kblint.analysis import FileResult, RunContext, analyse, record_of_text
-from kblint.batch import Task, analyse_all, code_fingerprint
+from kblint.batch import Task, analyse_all, code_fingerprint, refresh_record, task_keys
 from kblint.cache import Cache
 from kblint.checks import CorpusContext, Hit
 from kblint.config import EffectiveRule
@@ -93,7 +93,13 @@ def run(
         Task(path, workspace.rel_path(path), path in wanted, texts.get(path))
         for path in dict.fromkeys(_kb_articles(workspace) + targets)
     ]
-    results = analyse_all(tasks, context, cache, options.jobs)
+    keys = task_keys(tasks, context, cache)
+    snapshot = _snapshot_key(workspace, cache, tasks, keys, options)
+    if cache is not None and snapshot is not None:
+        previous = cache.get(snapshot)
+        if isinstance(previous, RunReport):
+            return _refreshed(previous, options.now)
+    results = analyse_all(tasks, context, cache, options.jobs, keys)
     corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
     for path in _linking_to_deleted(workspace, corpus, options.deleted, wanted):
         results[path] = analyse(path, workspace.rel_path(path), context, True)
@@ -103,7 +109,41 @@ def run(
         _redundancy(corpus, linted, cache)
     reports = [_report(path, results[path], corpus, context, options) for path in targets]
     other = [_registry_finding(issue, workspace, book) for issue in loaded.issues]
-    return RunReport(reports, [f for f in other if f is not None])
+    report = RunReport(reports, [f for f in other if f is not None])
+    if cache is not None and snapshot is not None:
+        cache.put(snapshot, report)
+    return report
+
+
+def _snapshot_key(
+    workspace: Workspace,
+    cache: Cache | None,
+    tasks: list[Task],
+    keys: list[str | None],
+    options: RunOptions,
+) -> str | None:
+    """The key of a whole run's report: the same files with the same bytes, linted the same
+    way from the same place, give the same report (a warm run then reads one entry instead of
+    one per file). Runs that look at anything else (an editor's buffer, git history) have none.
+    """
+    if cache is None or options.texts or options.diff_base or options.deleted:
+        return None
+    if any(key is None for key in keys):
+        return None
+    return cache.key(
+        "run",
+        str(workspace.kb_root),
+        os.getcwd(),  # display paths are relative to it
+        options.warn_unused_suppressions,
+        [(key, task.want_record) for key, task in zip(keys, tasks, strict=True)],
+    )
+
+
+def _refreshed(report: RunReport, now: datetime) -> RunReport:
+    for article in report.articles:
+        if article.record is not None:
+            refresh_record(article.record, now)
+    return report
 
 
 def _registries(workspace: Workspace, cache: Cache | None) -> registry_loader.LoadResult:

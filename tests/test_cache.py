@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLE_KB
 from kblint import analysis, batch
+from kblint import cache as cache_module
 from kblint.cli import app
 
 NOW = "2026-03-14T00:00:00+00:00"
@@ -90,7 +91,8 @@ def test_corrupt_and_foreign_entries_are_rebuilt(kb: Path, tmp_path: Path) -> No
     args = ["record", str(kb), "--now", NOW, "--cache-dir", str(cache)]
     expected = json.loads(invoke(*args))
     entries = [p for p in cache.rglob("*") if p.is_file() and p.parent.parent.name == "v1"]
-    assert len(entries) == 53  # one per article, the registries, the redundancy results
+    # one per article, the registries, the redundancy results, the whole run's report
+    assert len(entries) == 54
     for number, entry in enumerate(entries):
         blob = entry.read_bytes()
         if number % 3 == 0:
@@ -118,3 +120,45 @@ def test_two_processes_share_a_cache(kb: Path, tmp_path: Path) -> None:
     assert first.returncode == second.returncode == 0
     assert json.loads(out_first) == json.loads(out_second)
     assert json.loads(invoke("record", str(kb), "--now", NOW, "--cache-dir", str(cache))) == json.loads(out_first)
+
+
+def test_unchanged_rerun_reads_one_report_not_every_file(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    args = ["check", str(kb), "--now", NOW, "--format", "json", "--cache-dir", str(cache)]
+    first = invoke(*args)
+    reads: list[str] = []
+    real_get = cache_module.Cache.get
+
+    def counting_get(self: cache_module.Cache, key: str) -> object:
+        reads.append(key)
+        return real_get(self, key)
+
+    monkeypatch.setattr(cache_module.Cache, "get", counting_get)
+    assert invoke(*args) == first
+    assert len(reads) == 2  # the registries and the run's report
+
+
+def test_a_reused_report_still_ages_its_scores(kb: Path, tmp_path: Path) -> None:
+    """recommendedScore depends on the moment of the run, not only on the files."""
+    cache = tmp_path / "cache"
+    later = "2026-09-14T00:00:00+00:00"
+    before = json.loads(invoke("record", str(kb), "--now", NOW, "--cache-dir", str(cache)))
+    reused = json.loads(invoke("record", str(kb), "--now", later, "--cache-dir", str(cache)))
+    fresh = json.loads(invoke("record", str(kb), "--now", later, "--no-cache"))
+    assert reused == fresh
+    assert reused != before  # the scores did age: the test can tell
+
+
+def test_a_report_is_not_reused_from_another_working_directory(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    args = ["check", str(kb), "--now", NOW, "--format", "concise", "--cache-dir", str(cache)]
+    monkeypatch.chdir(kb)
+    from_root = invoke(*args)
+    monkeypatch.chdir(kb / "content")
+    from_content = invoke(*args)
+    assert "content/docs/" in from_root and "\ndocs/" in "\n" + from_content
+    assert from_content == invoke(*args[:-2], "--no-cache")
