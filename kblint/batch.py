@@ -7,40 +7,18 @@ Results come back keyed by path, so the order of work never shows in the output:
 from __future__ import annotations
 
 import dataclasses
-import json
 import multiprocessing
-import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from kblint import cache as cache_module
 from kblint.analysis import FileResult, RunContext, analyse
-from kblint.record import PageRecord, recommended_score
+from kblint.corpus import PageSummary
+from kblint.record import refresh_record
+from kblint.runkey import Task
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    path: Path
-    rel_path: str
-    want_record: bool
-    text: str | None = None  # an editor's buffer: never cached
-
-
-def task_keys(
-    tasks: list[Task], context: RunContext, cache: cache_module.Cache | None
-) -> list[str | None]:
-    """Each task's cache key (None: not cacheable, e.g. an editor's buffer or no cache)."""
-    if cache is None:
-        return [None] * len(tasks)
-    run_key = run_fingerprint(context)
-    return [_key(task, context, cache, run_key) for task in tasks]
 
 
 def analyse_all(
@@ -53,36 +31,50 @@ def analyse_all(
     results: dict[Path, FileResult] = {}
     pending: list[tuple[Task, str | None]] = []
     for task, key in zip(tasks, keys, strict=True):
-        cached = cache.get(key) if cache is not None and key is not None else None
-        if _usable(cached, task):
-            assert isinstance(cached, FileResult)
+        cached = _load(cache, key, task) if cache is not None and key is not None else None
+        if cached is not None:
             results[task.path] = _refreshed(cached, context)
         else:
             pending.append((task, key))
     computed = _compute([task for task, _ in pending], context, jobs)
     for (task, key), result in zip(pending, computed, strict=True):
         if cache is not None and key is not None:
-            cache.put(key, result)
+            _store(cache, key, result)
         results[task.path] = result
     return results
 
 
-def _key(task: Task, context: RunContext, cache: cache_module.Cache, run_key: str) -> str | None:
-    if task.text is not None:
-        return None
-    try:
-        data = task.path.read_bytes()
-    except OSError:
-        return None
-    git = context.git
-    dates = (git.last_updated.get(task.rel_path), git.created.get(task.rel_path))
-    return cache.key(run_key, task.rel_path, dates, cache_module.content_hash(data))
+# A file's result is cached as two entries: its summary (all that a file which is not linted
+# contributes: a one-file pre-commit run reads only these for the rest of the KB) and the rest
+# (record, findings, suppressions), read only for linted files.
 
 
-def _usable(cached: Any, task: Task) -> bool:
-    if not isinstance(cached, FileResult) or cached.rel_path != task.rel_path:
-        return False
-    return cached.record is not None or not task.want_record or cached.summary is None
+def _summary_key(key: str) -> str:
+    return cache_module.fingerprint(key, "summary")
+
+
+def _load(cache: cache_module.Cache, key: str, task: Task) -> FileResult | None:
+    part = cache.get(_summary_key(key))
+    if not (isinstance(part, tuple) and len(part) == 2 and part[0] == task.rel_path):
+        return None
+    summary = part[1]
+    if not isinstance(summary, PageSummary | None):
+        return None
+    if not task.want_record:
+        return FileResult(task.rel_path, summary, None)
+    detail = cache.get(key)
+    if not isinstance(detail, FileResult) or detail.rel_path != task.rel_path:
+        return None
+    if detail.record is None and summary is not None:
+        return None  # it was only summarised last time: lint it now
+    detail.summary = summary
+    return detail
+
+
+def _store(cache: cache_module.Cache, key: str, result: FileResult) -> None:
+    cache.put(_summary_key(key), (result.rel_path, result.summary))
+    if result.record is not None or result.summary is None:
+        cache.put(key, dataclasses.replace(result, summary=None))
 
 
 def _refreshed(result: FileResult, context: RunContext) -> FileResult:
@@ -90,11 +82,6 @@ def _refreshed(result: FileResult, context: RunContext) -> FileResult:
     if result.record is not None:
         refresh_record(result.record, context.now)
     return result
-
-
-def refresh_record(record: PageRecord, now: datetime) -> None:
-    data = record.data
-    data["recommendedScore"] = recommended_score(data, data["wordCount"], now)
 
 
 # -- parallel work ------------------------------------------------------------------------
@@ -124,56 +111,3 @@ def _compute(tasks: list[Task], context: RunContext, jobs: int) -> list[FileResu
         initargs=(context,),
     ) as pool:
         return list(pool.map(_work, tasks, chunksize=chunk))
-
-
-def default_jobs() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
-
-
-# -- what every cache entry of a run depends on -----------------------------------------
-
-
-def run_fingerprint(context: RunContext) -> str:
-    return cache_module.fingerprint(
-        _canonical(context.config),
-        [(rule.source, _canonical(rule)) for rule in context.book.rules],
-        context.registries_digest,
-        context.now.year,
-        code_fingerprint(),
-        # shingle hashes use CPython's tuple hash: another interpreter must not reuse them
-        sys.implementation.name,
-        sys.version_info[:2],
-    )
-
-
-def _canonical(value: Any) -> str:
-    """A deterministic text form (sets sorted; no hash-seed-dependent ordering)."""
-    return json.dumps(_plain(value), sort_keys=True, default=str)
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, frozenset | set):
-        return sorted((_plain(v) for v in value), key=repr)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if hasattr(value, "pattern") and hasattr(value, "flags"):
-        return {"regex": value.pattern, "flags": value.flags}
-    return value
-
-
-def code_fingerprint() -> list[tuple[str, int, int]]:
-    """kblint's own source files (name, size, mtime): a checkout edited without a version bump
-    must not reuse results computed by the old code."""
-    package = Path(__file__).resolve().parent
-    return [_stat(path) for path in sorted(package.rglob("*.py"))]
-
-
-def _stat(path: Path) -> tuple[str, int, int]:
-    info = path.stat()
-    return path.name, info.st_size, info.st_mtime_ns

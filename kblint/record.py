@@ -385,3 +385,9 @@ def finite_number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return value if math.isfinite(value) else None
+
+
+def refresh_record(record: PageRecord, now: datetime) -> None:
+    """recommendedScore depends on "now" to the second: recompute it for a reused record."""
+    data = record.data
+    data["recommendedScore"] = recommended_score(data, data["wordCount"], now)

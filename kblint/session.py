@@ -9,16 +9,19 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kblint import baseline, fixer, vcs
-from kblint.batch import default_jobs
+from kblint import baseline, vcs
 from kblint.cache import CACHE_DIR_NAME
 from kblint.config import Config
 from kblint.config_loader import ConfigError, find_config, load_config
 from kblint.discovery import is_article
-from kblint.engine import ArticleReport, RunOptions, RunReport, run
+from kblint.engine import ArticleReport, RunOptions, RunReport, default_jobs, run
 from kblint.rulebook import Rule, RuleBook
 from kblint.workspace import UsageError, Workspace, open_workspace, select_targets
+
+if TYPE_CHECKING:
+    from kblint import fixer
 
 STDIN = Path("-")
 
@@ -241,6 +244,8 @@ def fix(
         raise UsageError("fixes need files on disk; they cannot be applied to stdin")
     # Fixes apply whether or not a finding is baselined: the baseline hides findings, it does
     # not protect text from being fixed (`check --fix` and `fix` behave the same).
+    from kblint import fixer  # noqa: PLC0415 - deferred: a check run never needs the fixer
+
     outcome = lint(replace(invocation, use_baseline=False))
     rules = _fix_rules(outcome.book, select, ignore, unsafe)
     components = _component_names(outcome.workspace.config)

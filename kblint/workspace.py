@@ -81,10 +81,11 @@ def select_targets(workspace: Workspace, paths: list[Path]) -> list[Path]:
             raise UsageError(f"{path}: no such file or directory")
         resolved = path.resolve()
         if resolved.is_dir():
+            # the walk yields absolute paths below a resolved folder: resolved already
             if resolved in (workspace.kb_root.resolve(), workspace.content_root.resolve()):
-                chosen.update(dict.fromkeys(p.resolve() for p in workspace.all_articles()))
+                chosen.update(dict.fromkeys(workspace.all_articles()))
             else:
-                chosen.update(dict.fromkeys(p.resolve() for p in walk_all(resolved)))
+                chosen.update(dict.fromkeys(walk_all(resolved)))
         else:
             chosen[resolved] = None
     return list(chosen)

@@ -91,8 +91,8 @@ def test_corrupt_and_foreign_entries_are_rebuilt(kb: Path, tmp_path: Path) -> No
     args = ["record", str(kb), "--now", NOW, "--cache-dir", str(cache)]
     expected = json.loads(invoke(*args))
     entries = [p for p in cache.rglob("*") if p.is_file() and p.parent.parent.name == "v1"]
-    # one per article, the registries, the redundancy results, the whole run's report
-    assert len(entries) == 54
+    # two per article (summary, the rest), the registries, the redundancy results, the report
+    assert len(entries) == 2 * 51 + 3
     for number, entry in enumerate(entries):
         blob = entry.read_bytes()
         if number % 3 == 0:
@@ -137,7 +137,7 @@ def test_unchanged_rerun_reads_one_report_not_every_file(
 
     monkeypatch.setattr(cache_module.Cache, "get", counting_get)
     assert invoke(*args) == first
-    assert len(reads) == 2  # the registries and the run's report
+    assert len(reads) == 1  # the run's report
 
 
 def test_a_reused_report_still_ages_its_scores(kb: Path, tmp_path: Path) -> None:

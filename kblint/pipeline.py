@@ -1,0 +1,197 @@
+"""The full run behind `engine.run` when nothing can be reused: registries, every article of
+the KB parsed once (from the per-file cache where its bytes did not change), the corpus,
+corpus rules, suppressions.
+
+Cross-file data always comes from the whole KB, even when only some files are linted (that is
+what pre-commit passes), so backlinks, ids, ranks and similarity do not depend on the selection.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+from kblint import registry_loader, suppress, vcs
+from kblint.analysis import FileResult, RunContext, analyse, record_of_text
+from kblint.batch import analyse_all
+from kblint.cache import Cache
+from kblint.checks import CorpusContext, Hit
+from kblint.config import EffectiveRule
+from kblint.corpus import Corpus
+from kblint.discovery import PageIdentity
+from kblint.engine import ArticleReport, RunOptions, RunPlan, RunReport, display_path
+from kblint.model import Finding
+from kblint.record import PageRecord
+from kblint.registry_loader import LoadResult, RegistryIssue
+from kblint.regression import regressions
+from kblint.rulebook import RuleBook
+from kblint.runkey import code_fingerprint
+from kblint.runner import run_corpus_rules, to_finding
+from kblint.workspace import Workspace
+
+
+def execute(plan: RunPlan) -> RunReport:
+    workspace, inputs, cache, options = plan.workspace, plan.inputs, plan.cache, plan.options
+    loaded = _registries(workspace, cache, inputs.registries_digest)
+    context = RunContext(
+        inputs.config, loaded.registries, inputs.git, inputs.now, inputs.book, loaded.digest
+    )
+    results = analyse_all(list(plan.tasks), context, cache, options.jobs, list(plan.keys))
+    corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
+    targets = list(plan.targets)
+    for path in _linking_to_deleted(workspace, corpus, options.deleted, set(targets)):
+        results[path] = analyse(path, workspace.rel_path(path), context, True)
+        targets.append(path)
+    linted = {results[path].rel_path for path in targets}
+    if linted:
+        _redundancy(corpus, linted, cache)
+    reports = [_report(path, results[path], corpus, context, options) for path in targets]
+    other = [_registry_finding(issue, workspace, inputs.book) for issue in loaded.issues]
+    return RunReport(reports, [f for f in other if f is not None])
+
+
+def _registries(workspace: Workspace, cache: Cache | None, digest: str) -> LoadResult:
+    """Registries parsed and validated, or as they were loaded last time their files held the
+    same bytes (parsing thousands of entries costs more than a warm run spends elsewhere)."""
+    paths = workspace.config.registries
+    if cache is None:
+        return registry_loader.load(workspace.kb_root, paths, digest)
+    key = cache.key("registries", code_fingerprint(), str(workspace.kb_root), digest)
+    cached = cache.get(key)
+    if isinstance(cached, LoadResult):
+        return cached
+    loaded = registry_loader.load(workspace.kb_root, paths, digest)
+    cache.put(key, loaded)
+    return loaded
+
+
+def _redundancy(corpus: Corpus, linted: set[str], cache: Cache | None) -> None:
+    """Near-duplicates of the linted pages (a one-file pre-commit run scores that page only),
+    from the cache when no page's text changed since the last identical run."""
+    subset = linted if len(linted) < len(corpus.pages) else None
+    key = None
+    if cache is not None:
+        inputs = corpus.redundancy_inputs_digest()
+        key = cache.key("redundancy", code_fingerprint(), sorted(subset or []), inputs)
+        cached = cache.get(key)
+        if isinstance(cached, dict):
+            corpus.set_redundancy(cached)
+            return
+    corpus.compute_redundancy(subset)
+    if cache is not None and key is not None:
+        cache.put(key, corpus.redundancy_results())
+
+
+def _report(
+    path: Path, result: FileResult, corpus: Corpus, context: RunContext, options: RunOptions
+) -> ArticleReport:
+    record = result.record
+    findings = list(result.findings)
+    rules = context.config.effective_rules(context.book, result.rel_path)
+    if record is not None and result.summary is not None:
+        record.backlinks = corpus.backlinks(record.identity.id)
+        record.data.update(corpus.ranks.get(result.rel_path, {}))
+        record.data["redundancy"] = corpus.redundancy(result.rel_path)
+        ctx = CorpusContext(result.summary, record, corpus, context.config)
+        findings += run_corpus_rules(ctx, rules)
+        regression_rule = rules.get("coverage-regression")
+        if options.diff_base and regression_rule is not None:
+            hits = _regressions(path, result.rel_path, record, context, options.diff_base)
+            findings += [to_finding(result.rel_path, regression_rule, h, None) for h in hits]
+    findings = _suppressed(findings, result, context.book, rules, options)
+    shown = display_path(path)
+    relabelled = sorted(dataclasses.replace(f, path=shown) for f in findings)
+    return ArticleReport(shown, record, relabelled, path, result.parsed_cleanly)
+
+
+def _regressions(
+    path: Path, rel_path: str, record: PageRecord, context: RunContext, ref: str
+) -> list[Hit]:
+    old_bytes = vcs.show(path, ref)
+    if old_bytes is None:
+        return []  # a new article cannot regress
+    try:
+        old_text = old_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return []
+    old = record_of_text(path, rel_path, old_text, context)
+    return [] if old is None else list(regressions(old, record))
+
+
+def _linking_to_deleted(
+    workspace: Workspace, corpus: Corpus, deleted: tuple[Path, ...], already: set[Path]
+) -> list[Path]:
+    """Pages that link (Markdown link or EntityLink) to an article deleted since the ref."""
+    if not deleted:
+        return []
+    gone = [PageIdentity.from_rel_path(workspace.rel_path(path)) for path in deleted]
+    paths = {page.path for page in gone}
+    ids = {page.id for page in gone}
+    found = []
+    for page in corpus.pages:
+        links_gone = any(_page_path(link.target) in paths for link in page.internal_links)
+        entity_gone = any(corpus.resolve(link.target) in ids for link in page.entity_links)
+        target = (workspace.content_root / page.rel_path).resolve()
+        if (links_gone or entity_gone) and target not in already:
+            found.append(target)
+    return found
+
+
+def _page_path(target: str) -> str:
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    return path if path.endswith("/") else path + "/"
+
+
+def _suppressed(
+    findings: list[Finding],
+    result: FileResult,
+    book: RuleBook,
+    rules: dict[str, EffectiveRule],
+    options: RunOptions,
+) -> list[Finding]:
+    """Drop suppressed findings; report unknown rules in directives and, if asked, unused ones."""
+    suppressions = suppress.build(result.directives)
+    kept = [f for f in findings if not _is_suppressed(f, suppressions)]
+    extra: list[tuple[str, Hit]] = []
+    for directive in result.directives:
+        for name in directive.rules:
+            if book.get(name) is None:
+                message = f"suppression names unknown rule {name!r}"
+                extra.append(
+                    (
+                        "invalid-suppression",
+                        Hit(message, line=directive.line, column=directive.column),
+                    )
+                )
+    if options.warn_unused_suppressions:
+        for item in suppressions:
+            if not item.used:
+                what = ", ".join(sorted(item.rules)) if item.rules else "all rules"
+                message = f"unused suppression (kblint-{item.kind} {what})"
+                extra.append(
+                    ("unused-suppression", Hit(message, line=item.line, column=item.column))
+                )
+    for name, hit in extra:
+        effective = rules.get(name)
+        if effective is not None:
+            kept.append(to_finding(result.rel_path, effective, hit, None))
+    return kept
+
+
+def _is_suppressed(finding: Finding, suppressions: list[suppress.Suppression]) -> bool:
+    hit = False
+    for suppression in suppressions:
+        if suppression.covers(finding.line, finding.rule, finding.code):
+            suppression.used.add(finding.rule)
+            hit = True
+    return hit
+
+
+def _registry_finding(issue: RegistryIssue, workspace: Workspace, book: RuleBook) -> Finding | None:
+    rel = os.path.relpath(issue.path, workspace.kb_root)
+    effective = workspace.config.effective_rules(book, rel).get(issue.rule)
+    if effective is None:
+        return None
+    hit = Hit(issue.message, line=issue.line, column=1)
+    return dataclasses.replace(to_finding(rel, effective, hit, None), path=display_path(issue.path))
