@@ -21,7 +21,7 @@ from kblint.facts import PageFacts
 from kblint.gitdates import GitDates
 from kblint.mdx import JsxElement
 from kblint.metrics import IMPORT_LINE
-from kblint.model import Finding, Problem
+from kblint.model import Finding, Problem, pickled_by_fields
 from kblint.record import PageRecord, build, finite_number
 from kblint.redundancy import Fingerprint, similarity_text
 from kblint.registries import Registries
@@ -42,6 +42,7 @@ class RunContext:
     registries_digest: str = ""  # what the registry files held (part of every cache key)
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class FileResult:
     """Everything one file contributes: its summary, its record and findings (when linted)."""

@@ -5,9 +5,11 @@ fingerprint (effective configuration, rule book, registries, the year), the file
 git dates, and the hash of its bytes. The page record's `recommendedScore` depends on "now" to
 the second, so it is recomputed after a hit instead of being part of the key.
 
-Entries are pickles behind a header (magic, format version, length, BLAKE2 digest of the
-payload); an entry whose header or digest does not match — truncated, corrupt, or written by
-another kblint — is ignored and rebuilt, never unpickled. Writes go to a temporary file and are
+Entries are pickles behind a header (magic, format version, length, CRC-32 of the payload);
+an entry whose header or checksum does not match (truncated, corrupt, or written by another
+kblint) is ignored and rebuilt, never unpickled. The checksum is there to catch torn or
+damaged files, not forgeries, and costs a fifth of a cryptographic digest over the megabytes
+a warm run reads. Writes go to a temporary file and are
 renamed into place, so two kblint processes sharing a cache never see half an entry. Like a
 `.pyc`, the cache is trusted not to be forged by someone who can already write to the KB.
 """
@@ -18,15 +20,16 @@ import hashlib
 import os
 import pickle
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from kblint import __version__
 
 CACHE_DIR_NAME = ".kblint_cache"
-_MAGIC = b"KBLINTC1"
-_DIGEST_SIZE = 16
-_HEADER = len(_MAGIC) + 8 + _DIGEST_SIZE
+_MAGIC = b"KBLINTC2"
+_CHECK_SIZE = 4
+_HEADER = len(_MAGIC) + 8 + _CHECK_SIZE
 
 
 def content_hash(data: bytes) -> str:
@@ -90,19 +93,19 @@ class Cache:
 
 
 def _wrap(payload: bytes) -> bytes:
-    digest = hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
-    return _MAGIC + len(payload).to_bytes(8, "little") + digest + payload
+    check = zlib.crc32(payload).to_bytes(_CHECK_SIZE, "little")
+    return _MAGIC + len(payload).to_bytes(8, "little") + check + payload
 
 
 def _unwrap(blob: bytes) -> bytes | None:
     if len(blob) < _HEADER or not blob.startswith(_MAGIC):
         return None
     length = int.from_bytes(blob[len(_MAGIC) : len(_MAGIC) + 8], "little")
-    digest = blob[len(_MAGIC) + 8 : _HEADER]
+    check = blob[len(_MAGIC) + 8 : _HEADER]
     payload = blob[_HEADER:]
     if len(payload) != length:
         return None
-    if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != digest:
+    if zlib.crc32(payload).to_bytes(_CHECK_SIZE, "little") != check:
         return None
     return payload
 

@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from kblint.model import pickled_by_fields
 from kblint.redundancy import Fingerprint, PageKey
 from kblint.redundancy import compute as compute_redundancy
 from kblint.registries import Entity, Registries
@@ -30,6 +31,7 @@ class LinkRef(NamedTuple):
     name: str | None = None  # the EntityLink `name` attribute, when given
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PageSummary:
     """What the corpus needs to know about one article. Small and picklable."""

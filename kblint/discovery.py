@@ -7,9 +7,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kblint.model import pickled_by_fields
+
 ARTICLE_SUFFIXES = (".mdx", ".md")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PageIdentity:
     """`id`, `path`, `filePath` and `category` of an article (spec §1)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kblint.model import pickled_by_fields
+
 
 @dataclass(frozen=True, slots=True)
 class CitationStats:
@@ -27,6 +29,7 @@ class CitationStats:
         return self.inaccurate / self.accuracy_checked
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class UnconvertedLink:
     """A Markdown link to a URL the bibliography knows: it should be an `<R id>` (spec §5)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from kblint.article import Article
 from kblint.config import Components
 from kblint.mdx import JsxElement
+from kblint.model import pickled_by_fields
 
 _BARE_URL = re.compile(r"https?://\S+")
 _BULLET = re.compile(r"[ \t]*(?:[-*]|\d+\.)[ \t]")
@@ -17,12 +18,14 @@ IMPORT_LINE = re.compile(r"^import [^\n]*", re.MULTILINE)
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FootnoteRef:
     label: str
     offset: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Metrics:
     """`metrics` of the page record, plus the raw numbers the scores need."""

@@ -19,6 +19,7 @@ from kblint.discovery import PageIdentity
 from kblint.facts import PageFacts, UnconvertedLink
 from kblint.metrics import FootnoteRef, Metrics, code_intervals, footnote_refs
 from kblint.metrics import compute as compute_metrics
+from kblint.model import pickled_by_fields
 from kblint.registries import ResourceIndex
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -34,6 +35,7 @@ PASS_THROUGH_NUMBERS = (
 )
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class PageRecord:
     """One article's record. `data` is the JSON `pageRecord` in the seed's key order."""

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Any, cast
 
+from kblint.model import pickled_by_fields
+
 SHINGLE_SIZE = 5  # words per run
 LONG_WORD = 5  # a "word" of the word set has at least this many characters
 MIN_LONG_WORDS = 10  # a page takes part only with MORE than this many long words
@@ -131,6 +133,7 @@ def _unpack(packed: bytes) -> Sequence[int]:
     return values
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What the comparison needs of one page; small, picklable and cacheable per file.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kblint.model import LineIndex
+from kblint.model import LineIndex, pickled_by_fields
 
 _DIRECTIVE = re.compile(
     r"^kblint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*)$", re.DOTALL
@@ -40,6 +40,7 @@ class Suppression:
         return self.rules is None or rule_name in self.rules or rule_code.lower() in self.rules
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Directive:
     kind: str
