@@ -11,13 +11,22 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import NOW, record_from_text
 from kblint import coverage, risk
 from kblint.config import Config
 from kblint.facts import CitationStats, PageFacts
 from kblint.record import recommended_score
-from kblint.risk import FootnoteFacts, RiskInputs, assess, sequential_arxiv_run
+from kblint.risk import (
+    _ARXIV_ID,
+    FootnoteFacts,
+    RiskInputs,
+    arxiv_matches,
+    assess,
+    sequential_arxiv_run,
+)
 
 # --- §8 targets ------------------------------------------------------------------------------
 
@@ -734,3 +743,11 @@ def test_last_updated_is_the_greatest_date() -> None:
     assert record_from_text(text).data["lastUpdated"] == "2026-03-12"
     late_git = PageFacts(git_last_updated="2026-03-14")
     assert record_from_text(text, facts=late_git).data["lastUpdated"] == "2026-03-14"
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="0123456789. a\n", max_size=60), start=st.integers(0, 60))
+def test_fast_arxiv_scan_finds_what_the_plain_regex_finds(text: str, start: int) -> None:
+    start = min(start, len(text))
+    expected = [m.span() for m in _ARXIV_ID.finditer(text, start)]
+    assert [m.span() for m in arxiv_matches(text, start)] == expected

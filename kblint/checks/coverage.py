@@ -16,10 +16,10 @@ from typing import Any
 from kblint.article import Article
 from kblint.checks import FileContext, Hit, file_check
 from kblint.checks.footnotes import code_of
+from kblint.risk import arxiv_matches
 
 _TITLE_KEY = re.compile(r"^title[ \t]*:", re.MULTILINE)
 # Same shape as the risk factor's (kblint.risk): YYMM.NNNN(N), not part of a longer number.
-_ARXIV_ID = re.compile(r"(?<![\d.])(\d{2})(\d{2})\.(\d{4,5})(?!\d)")
 _LEVELS = {"low": 0, "medium": 1, "high": 2}
 _REPORTABLE = ("red", "amber")
 _RATIO_NEEDED = "75%"
@@ -168,7 +168,7 @@ def arxiv_ids(ctx: FileContext, now_year: int) -> list[ArxivId]:
     latest = (now_year + 1) % 100
     code = code_of(ctx)
     found = []
-    for match in _ARXIV_ID.finditer(article.masked, article.body_start):
+    for match in arxiv_matches(article.masked, article.body_start):
         year, month = int(match.group(1)), int(match.group(2))
         if 7 <= year <= latest and 1 <= month <= 12 and match.start() not in code:
             prefix = match.group(1) + match.group(2)
