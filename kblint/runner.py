@@ -15,6 +15,7 @@ from kblint.checks import CorpusContext, FileContext, Hit, registry
 from kblint.config import EffectiveRule
 from kblint.model import Finding, Severity
 from kblint.prose import frontmatter_text, heading_text, prose_text
+from kblint.regexfilter import may_match
 from kblint.rulebook import Rule
 
 
@@ -79,6 +80,8 @@ def pattern_hits(rule: Rule, article: Article) -> Iterator[Hit]:
         text = article.memo("frontmatter", lambda: frontmatter_text(article))
     else:
         text = prose_text(article)
+    if not may_match(pattern.requirement, text):
+        return
     for match in pattern.regex.finditer(text):
         if match.end() > match.start():
             message = pattern.message.replace("{match}", match.group(0))

@@ -1,0 +1,106 @@
+"""The literal prefilter of declarative rules may skip a text only when the regex cannot match."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kblint.regexfilter import Requirement, may_match, requirement
+from kblint.rulebook import builtin, load_folder
+
+TEAM_RULES = Path(__file__).parent / "fixtures" / "team-rules"
+
+
+def test_requirement_of_a_weasel_pattern() -> None:
+    found = requirement(r"\b(?:many|some)\s+experts?\s+(?:say|think)\b", re.IGNORECASE)
+    assert found == Requirement(
+        "all",
+        (
+            Requirement("literal", text="expert"),  # the longest literal is tested first
+            Requirement(
+                "any", (Requirement("literal", text="many"), Requirement("literal", text="some"))
+            ),
+            Requirement(
+                "any", (Requirement("literal", text="say"), Requirement("literal", text="think"))
+            ),
+        ),
+    )
+    assert not may_match(found, "Many researchers say so.")
+    assert may_match(found, "MANY EXPERTS THINK so.")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [r"\d+ percent", r"(?:a|\w+)\s+b?", r".*", r"[A-Z]{3}", r"(?=x)", r"x*y?"],
+)
+def test_patterns_without_a_certain_literal_are_not_filtered(source: str) -> None:
+    found = requirement(source, 0)
+    assert found is None or found.kind == "literal"  # r"\d+ percent" needs " percent"
+    if found is None:
+        assert may_match(found, "")
+
+
+@pytest.mark.parametrize("text", ["ſome", "SOME", "thİs", "thıs", "linK"])
+def test_letters_ignorecase_folds_to_ascii_are_never_skipped(text: str) -> None:
+    # re.IGNORECASE matches "ſ" (long s) with "s", "K" (Kelvin) with "k"; lower() does not
+    for source in (r"\bsome\b", r"\bthis\b", r"\blink\b"):
+        pattern = re.compile(source, re.IGNORECASE)
+        if pattern.search(text):
+            assert may_match(requirement(source, re.IGNORECASE), text)
+
+
+def test_every_such_letter_is_known() -> None:
+    """Which non-ASCII characters IGNORECASE matches with an ASCII letter (all of Unicode)."""
+    folding = set()
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        pattern = re.compile(letter, re.IGNORECASE)
+        folding |= {chr(c) for c in range(0x80, 0x3000) if pattern.fullmatch(chr(c))}
+        folding |= {chr(c) for c in range(0x2100, 0x2200) if pattern.fullmatch(chr(c))}
+    assert folding == {"\u0130", "\u0131", "\u017f", "\u212a"}
+    assert all(may_match(requirement("zzz", 0), char) for char in folding)
+
+
+_WORDS = ["many", "some", "experts", "say", "clearly", "proves", "click", "here", "this", "link"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from([*_WORDS, "x", "  ", "\n", "Many", "EXPERTS"]), max_size=12))
+def test_never_skips_a_text_a_builtin_or_team_rule_matches(words: list[str]) -> None:
+    text = " ".join(words)
+    rules = [*builtin().rules, *load_folder(TEAM_RULES, allow_checks=False)]
+    for rule in rules:
+        if rule.pattern is None:
+            continue
+        if rule.pattern.regex.search(text):
+            assert may_match(rule.pattern.requirement, text), (rule.name, text)
+
+
+_PIECES = st.sampled_from(
+    ["ab", "a", "b", "c", r"\s+", r"\b", "(?:ab|c)", "(?:a|)", "b?", "(?:ca)+", "[ab]", ".", "x*"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    pieces=st.lists(_PIECES, min_size=1, max_size=5),
+    text=st.text(alphabet="abcAB x", max_size=20),
+    ignore_case=st.booleans(),
+)
+def test_random_patterns_agree_with_the_engine(
+    pieces: list[str], text: str, ignore_case: bool
+) -> None:
+    source = "".join(pieces)
+    flags = re.IGNORECASE if ignore_case else 0
+    if re.compile(source, flags).search(text):
+        assert may_match(requirement(source, flags), text)
+
+
+def test_the_builtin_rules_have_requirements() -> None:
+    """The filter is what keeps these rules cheap: a rule edit that loses it should be seen."""
+    for rule in builtin().rules:
+        if rule.pattern is not None:
+            assert rule.pattern.requirement is not None, rule.name
