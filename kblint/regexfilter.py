@@ -111,7 +111,10 @@ def _item(name: str, argument: Any) -> Requirement | None:
         return Requirement("any", tuple(b for b in branches if b is not None))
     if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
         low, _, body = argument
-        return _sequence(list(body)) if low >= 1 else None
+        items = list(body)
+        if low >= 2 and len(items) == 1 and str(items[0][0]) == "LITERAL":
+            return _sequence(items * min(low, 8))  # `\?{3,}` needs "???", not just "?"
+        return _sequence(items) if low >= 1 else None
     return None  # classes, `.`, anchors, lookarounds, back-references: no literal is certain
 
 

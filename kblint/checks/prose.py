@@ -18,6 +18,7 @@ from kblint.checks import FileContext, Hit, file_check
 from kblint.markdown import Heading
 from kblint.metrics import Intervals, code_intervals
 from kblint.prose import prose_text
+from kblint.regexfilter import Requirement, may_match, requirement
 
 # Upper-case markers are matched case-sensitively: "todo" in running text is rare and "XXX"
 # also stands for masked arXiv ids (`2401.XXXXX`). "insert … here" only in brackets or in
@@ -67,7 +68,12 @@ def placeholder_text(ctx: FileContext, options: dict[str, Any]) -> Iterator[Hit]
                 yield from _placeholders(text, comment.start, comment.end)
 
 
+_PLACEHOLDER_NEEDS = requirement(_PLACEHOLDER.pattern, _PLACEHOLDER.flags)
+
+
 def _placeholders(text: str, start: int = 0, end: int | None = None) -> Iterator[Hit]:
+    if not may_match(_PLACEHOLDER_NEEDS, text):
+        return
     stop = len(text) if end is None else end
     for match in _PLACEHOLDER.finditer(text, start, stop):
         kind = match.lastgroup or "marker"
@@ -230,15 +236,15 @@ def editorial_artifacts(ctx: FileContext, options: dict[str, Any]) -> Iterator[H
     article = ctx.article
     prose = prose_of(ctx)
     phrases = _phrase_regex(tuple(str(p) for p in options.get("phrases") or ()))
-    if phrases is not None:
-        yield from _artifact_hits(phrases.finditer(prose, article.body_start))
+    if phrases is not None and may_match(phrases[1], prose):
+        yield from _artifact_hits(phrases[0].finditer(prose, article.body_start))
     in_headings = _phrase_regex(tuple(str(p) for p in options.get("heading_phrases") or ()))
-    if in_headings is None:
+    if in_headings is None or not may_match(in_headings[1], prose):
         return
     for heading in article.md_layer.headings:
         index = article.index
         line_start, line_end = index.line_start(heading.line), index.line_end(heading.line)
-        yield from _artifact_hits(in_headings.finditer(prose, line_start, line_end))
+        yield from _artifact_hits(in_headings[0].finditer(prose, line_start, line_end))
 
 
 def _artifact_hits(matches: Iterable[re.Match[str]]) -> Iterator[Hit]:
@@ -252,8 +258,9 @@ def _artifact_hits(matches: Iterable[re.Match[str]]) -> Iterator[Hit]:
 
 
 @lru_cache(maxsize=16)
-def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One case-insensitive alternation; words may wrap lines, quotes may be curly.
+def _phrase_regex(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], Requirement | None] | None:
+    """One case-insensitive alternation; words may wrap lines, quotes may be curly. With it,
+    the words a match needs (text without them is not searched).
 
     A lookahead on the phrases' first characters lets the engine skip other positions fast."""
     if not phrases:
@@ -266,4 +273,6 @@ def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
         head = r"\b" if phrase[:1].isalnum() else ""
         tail = r"\b" if phrase[-1:].isalnum() else ""
         parts.append(head + body + tail)
-    return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})", re.IGNORECASE)
+    source = "|".join(parts)
+    compiled = re.compile(f"(?=[{first}])(?:{source})", re.IGNORECASE)
+    return compiled, requirement(source, re.IGNORECASE)
