@@ -36,33 +36,29 @@ def analyse_all(
             results[task.path] = _refreshed(cached, context)
         else:
             pending.append((task, key))
-    computed = _compute([task for task, _ in pending], context, jobs)
-    for (task, key), result in zip(pending, computed, strict=True):
-        if cache is not None and key is not None:
-            _store(cache, key, result)
+    computed = _compute(pending, context, cache, jobs)
+    for (task, _), result in zip(pending, computed, strict=True):
         results[task.path] = result
     return results
 
 
-# A file's result is cached as two entries: its summary (all that a file which is not linted
-# contributes: a one-file pre-commit run reads only these for the rest of the KB) and the rest
-# (record, findings, suppressions), read only for linted files.
-
-
-def _summary_key(key: str) -> str:
-    return cache_module.fingerprint(key, "summary")
+# A file's result is cached as one entry of two parts: its summary (all that a file which is
+# not linted contributes: a one-file pre-commit run loads only these for the rest of the KB)
+# and the rest (record, findings, suppressions), loaded only for linted files.
 
 
 def _load(cache: cache_module.Cache, key: str, task: Task) -> FileResult | None:
-    part = cache.get(_summary_key(key))
-    if not (isinstance(part, tuple) and len(part) == 2 and part[0] == task.rel_path):
+    parts = cache.get_parts(key, 1 if not task.want_record else 2)
+    if parts is None:
         return None
-    summary = part[1]
-    if not isinstance(summary, PageSummary | None):
+    summary = parts[0]
+    if not isinstance(summary, PageSummary | None) or (
+        summary is not None and summary.rel_path != task.rel_path
+    ):
         return None
     if not task.want_record:
         return FileResult(task.rel_path, summary, None)
-    detail = cache.get(key)
+    detail = parts[1]
     if not isinstance(detail, FileResult) or detail.rel_path != task.rel_path:
         return None
     if detail.record is None and summary is not None:
@@ -72,9 +68,7 @@ def _load(cache: cache_module.Cache, key: str, task: Task) -> FileResult | None:
 
 
 def _store(cache: cache_module.Cache, key: str, result: FileResult) -> None:
-    cache.put(_summary_key(key), (result.rel_path, result.summary))
-    if result.record is not None or result.summary is None:
-        cache.put(key, dataclasses.replace(result, summary=None))
+    cache.put_parts(key, [result.summary, dataclasses.replace(result, summary=None)])
 
 
 def _refreshed(result: FileResult, context: RunContext) -> FileResult:
@@ -86,28 +80,45 @@ def _refreshed(result: FileResult, context: RunContext) -> FileResult:
 
 # -- parallel work ------------------------------------------------------------------------
 
-_WORKER_CONTEXT: RunContext | None = None
+_WORKER_STATE: tuple[RunContext, cache_module.Cache | None] | None = None
 
 
-def _init_worker(context: RunContext) -> None:
-    global _WORKER_CONTEXT  # noqa: PLW0603 - one context per worker process, set once
-    _WORKER_CONTEXT = context
+def _init_worker(context: RunContext, cache: cache_module.Cache | None) -> None:
+    global _WORKER_STATE  # noqa: PLW0603 - one context per worker process, set once
+    _WORKER_STATE = context, cache
 
 
-def _work(task: Task) -> FileResult:
-    assert _WORKER_CONTEXT is not None
-    return analyse(task.path, task.rel_path, _WORKER_CONTEXT, task.want_record, task.text)
+def _work(job: tuple[Task, str | None]) -> FileResult:
+    assert _WORKER_STATE is not None
+    return _analysed(job, *_WORKER_STATE)
 
 
-def _compute(tasks: list[Task], context: RunContext, jobs: int) -> list[FileResult]:
-    if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
-        return [analyse(t.path, t.rel_path, context, t.want_record, t.text) for t in tasks]
+def _analysed(
+    job: tuple[Task, str | None], context: RunContext, cache: cache_module.Cache | None
+) -> FileResult:
+    """Analyse one file and cache the result where it was computed (in a worker, writes run
+    in parallel too)."""
+    task, key = job
+    result = analyse(task.path, task.rel_path, context, task.want_record, task.text)
+    if cache is not None and key is not None:
+        _store(cache, key, result)
+    return result
+
+
+def _compute(
+    jobs_todo: list[tuple[Task, str | None]],
+    context: RunContext,
+    cache: cache_module.Cache | None,
+    jobs: int,
+) -> list[FileResult]:
+    if jobs <= 1 or len(jobs_todo) < PARALLEL_THRESHOLD:
+        return [_analysed(job, context, cache) for job in jobs_todo]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+    chunk = max(1, min(32, len(jobs_todo) // (jobs * 8)))
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(context,),
+        initargs=(context, cache),
     ) as pool:
-        return list(pool.map(_work, tasks, chunksize=chunk))
+        return list(pool.map(_work, jobs_todo, chunksize=chunk))

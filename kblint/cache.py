@@ -5,7 +5,8 @@ fingerprint (effective configuration, rule book, registries, the year), the file
 git dates, and the hash of its bytes. The page record's `recommendedScore` depends on "now" to
 the second, so it is recomputed after a hit instead of being part of the key.
 
-Entries are pickles behind a header (magic, format version, length, CRC-32 of the payload);
+Entries are pickles behind a header (magic with format version, then length and CRC-32 of
+each part: an entry may hold several pickles, of which a reader loads only the first ones);
 an entry whose header or checksum does not match (truncated, corrupt, or written by another
 kblint) is ignored and rebuilt, never unpickled. The checksum is there to catch torn or
 damaged files, not forgeries, and costs a fifth of a cryptographic digest over the megabytes
@@ -27,9 +28,10 @@ from typing import Any
 from kblint import __version__
 
 CACHE_DIR_NAME = ".kblint_cache"
-_MAGIC = b"KBLINTC2"
+_MAGIC = b"KBLINTC3"
 _CHECK_SIZE = 4
-_HEADER = len(_MAGIC) + 8 + _CHECK_SIZE
+_HEADER = len(_MAGIC) + 4  # magic, number of parts
+_PART_HEADER = 8 + _CHECK_SIZE  # per part: length, CRC-32
 
 
 def content_hash(data: bytes) -> str:
@@ -53,6 +55,7 @@ class Cache:
         self.folder = folder / "v1"
         self.hits = 0
         self.misses = 0
+        self._folders: set[Path] = set()  # created (and .gitignore checked) by this process
 
     def key(self, run_fingerprint: str, *parts: object) -> str:
         return fingerprint(run_fingerprint, *parts)
@@ -61,29 +64,39 @@ class Cache:
         return self.folder / key[:2] / key
 
     def get(self, key: str) -> Any | None:
+        parts = self.get_parts(key, 1)
+        return parts[0] if parts else None
+
+    def get_parts(self, key: str, count: int) -> list[Any] | None:
+        """The first `count` parts of an entry (only those are checked and unpickled)."""
         try:
             blob = self._path(key).read_bytes()
         except OSError:
             self.misses += 1
             return None
-        payload = _unwrap(blob)
-        if payload is None:
+        payloads = _unwrap(blob, count)
+        if payloads is None:
             self.misses += 1
             return None
         try:
-            value = pickle.loads(payload)  # digest-checked entry of our own cache (see module docs)
+            # checksummed entries of our own cache (see the module docs)
+            values = [pickle.loads(payload) for payload in payloads]
         except Exception:  # noqa: BLE001 - any unpickling problem is a miss
             self.misses += 1
             return None
         self.hits += 1
-        return value
+        return values
 
     def put(self, key: str, value: Any) -> None:
+        self.put_parts(key, [value])
+
+    def put_parts(self, key: str, values: list[Any]) -> None:
+        """One entry of several parts: a reader may take only the first ones (one file, not
+        several: creating files is the slow part of writing a cache on many file systems)."""
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _ensure_gitignore(self.folder.parent)
-            blob = _wrap(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self._prepare(path.parent)
+            blob = _wrap([pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for v in values])
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(blob)
@@ -91,23 +104,43 @@ class Cache:
         except OSError:
             return  # a read-only or full disk only costs speed
 
+    def _prepare(self, folder: Path) -> None:
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            _ensure_gitignore(self.folder.parent)
+            self._folders.add(folder)
 
-def _wrap(payload: bytes) -> bytes:
-    check = zlib.crc32(payload).to_bytes(_CHECK_SIZE, "little")
-    return _MAGIC + len(payload).to_bytes(8, "little") + check + payload
+
+def _wrap(payloads: list[bytes]) -> bytes:
+    header = [_MAGIC, len(payloads).to_bytes(4, "little")]
+    for payload in payloads:
+        header.append(len(payload).to_bytes(8, "little"))
+        header.append(zlib.crc32(payload).to_bytes(_CHECK_SIZE, "little"))
+    return b"".join(header + payloads)
 
 
-def _unwrap(blob: bytes) -> bytes | None:
+def _unwrap(blob: bytes, count: int) -> list[bytes] | None:
+    """The first `count` payloads, each checked; None when the entry is not ours or damaged."""
     if len(blob) < _HEADER or not blob.startswith(_MAGIC):
         return None
-    length = int.from_bytes(blob[len(_MAGIC) : len(_MAGIC) + 8], "little")
-    check = blob[len(_MAGIC) + 8 : _HEADER]
-    payload = blob[_HEADER:]
-    if len(payload) != length:
+    stored = int.from_bytes(blob[len(_MAGIC) : _HEADER], "little")
+    table_end = _HEADER + stored * _PART_HEADER
+    if stored < count or len(blob) < table_end:
         return None
-    if zlib.crc32(payload).to_bytes(_CHECK_SIZE, "little") != check:
-        return None
-    return payload
+    payloads, cursor = [], table_end
+    for index in range(stored):
+        at = _HEADER + index * _PART_HEADER
+        length = int.from_bytes(blob[at : at + 8], "little")
+        check = blob[at + 8 : at + _PART_HEADER]
+        payload = blob[cursor : cursor + length]
+        if len(payload) != length:
+            return None
+        cursor += length
+        if index < count:
+            if zlib.crc32(payload).to_bytes(_CHECK_SIZE, "little") != check:
+                return None
+            payloads.append(payload)
+    return payloads if cursor == len(blob) else None
 
 
 def _ensure_gitignore(folder: Path) -> None:

@@ -91,8 +91,8 @@ def test_corrupt_and_foreign_entries_are_rebuilt(kb: Path, tmp_path: Path) -> No
     args = ["record", str(kb), "--now", NOW, "--cache-dir", str(cache)]
     expected = json.loads(invoke(*args))
     entries = [p for p in cache.rglob("*") if p.is_file() and p.parent.parent.name == "v1"]
-    # two per article (summary, the rest), the registries, the redundancy results, the report
-    assert len(entries) == 2 * 51 + 3
+    # one per article, the registries, the redundancy results, the whole run's report
+    assert len(entries) == 51 + 3
     for number, entry in enumerate(entries):
         blob = entry.read_bytes()
         if number % 3 == 0:
@@ -162,3 +162,18 @@ def test_a_report_is_not_reused_from_another_working_directory(
     from_content = invoke(*args)
     assert "content/docs/" in from_root and "\ndocs/" in "\n" + from_content
     assert from_content == invoke(*args[:-2], "--no-cache")
+
+
+def test_an_entry_of_parts_is_read_part_by_part(tmp_path: Path) -> None:
+    store = cache_module.Cache(tmp_path)
+    store.put_parts("ab" * 20, [{"summary": 1}, ["detail"] * 3])
+    assert store.get_parts("ab" * 20, 1) == [{"summary": 1}]
+    assert store.get_parts("ab" * 20, 2) == [{"summary": 1}, ["detail"] * 3]
+    assert store.get_parts("ab" * 20, 3) is None  # asks for more than it holds
+    entry = next(p for p in tmp_path.rglob("ab*") if p.is_file())
+    blob = entry.read_bytes()
+    entry.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))  # damage the second part only
+    assert store.get_parts("ab" * 20, 1) == [{"summary": 1}]  # its own checksum still holds
+    assert store.get_parts("ab" * 20, 2) is None
+    entry.write_bytes(blob + b"x")  # trailing bytes: not an entry we wrote
+    assert store.get_parts("ab" * 20, 1) is None
