@@ -7,6 +7,7 @@ Results come back keyed by path, so the order of work never shows in the output:
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from kblint import cache as cache_module
 from kblint.analysis import FileResult, RunContext, analyse
 from kblint.corpus import PageSummary
+from kblint.gcpause import gc_paused
 from kblint.record import refresh_record
 from kblint.runkey import Task
 
@@ -30,12 +32,13 @@ def analyse_all(
 ) -> dict[Path, FileResult]:
     results: dict[Path, FileResult] = {}
     pending: list[tuple[Task, str | None]] = []
-    for task, key in zip(tasks, keys, strict=True):
-        cached = _load(cache, key, task) if cache is not None and key is not None else None
-        if cached is not None:
-            results[task.path] = _refreshed(cached, context)
-        else:
-            pending.append((task, key))
+    with gc_paused():  # thousands of cached results are read back: no cycles among them
+        for task, key in zip(tasks, keys, strict=True):
+            cached = _load(cache, key, task) if cache is not None and key is not None else None
+            if cached is not None:
+                results[task.path] = _refreshed(cached, context)
+            else:
+                pending.append((task, key))
     computed = _compute(pending, context, cache, jobs)
     for (task, _), result in zip(pending, computed, strict=True):
         results[task.path] = result
@@ -86,6 +89,7 @@ _WORKER_STATE: tuple[RunContext, cache_module.Cache | None] | None = None
 def _init_worker(context: RunContext, cache: cache_module.Cache | None) -> None:
     global _WORKER_STATE  # noqa: PLW0603 - one context per worker process, set once
     _WORKER_STATE = context, cache
+    gc.enable()  # forked while the parent paused it; articles' parse trees can hold cycles
 
 
 def _work(job: tuple[Task, str | None]) -> FileResult:
@@ -115,10 +119,13 @@ def _compute(
         return [_analysed(job, context, cache) for job in jobs_todo]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     chunk = max(1, min(32, len(jobs_todo) // (jobs * 8)))
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(context, cache),
-    ) as pool:
+    with (
+        ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(context, cache),
+        ) as pool,
+        gc_paused(),
+    ):  # the main process only unpickles results meanwhile
         return list(pool.map(_work, jobs_todo, chunksize=chunk))

@@ -19,18 +19,17 @@ divided by 64 and nearly all in C; building the index is linear.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Any, cast
 
+from kblint.gcpause import gc_paused
 from kblint.model import pickled_by_fields
 
 SHINGLE_SIZE = 5  # words per run
@@ -587,7 +586,7 @@ def compute(
             for index in set(members).intersection(wanted):
                 best[index] = _direct_top(index, members, pages)
         return [_record(partners, pages) for partners in best]
-    with _gc_paused():
+    with gc_paused():
         for members in groups.values():
             group = _Group([pages[m][1] for m in members])
             for bit, member in enumerate(group.member):
@@ -623,22 +622,6 @@ def _direct_top(
         if score is not None:
             scored.append((score, -other))
     return [(s, -negative) for s, negative in sorted(scored, reverse=True)[:TOP_PAGES]]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the index is built and used.
-
-    The index allocates millions of lists and ints that cannot form cycles; with the collector
-    running, they trigger repeated full scans that cost more than the work itself.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _record(

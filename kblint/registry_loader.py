@@ -19,6 +19,7 @@ from kblint import schemas
 from kblint.config import RegistryPaths
 from kblint.facts import CitationStats
 from kblint.frontmatter import Yaml12Loader
+from kblint.gcpause import gc_paused
 from kblint.registries import (
     EditLogEntry,
     Entity,
@@ -67,6 +68,11 @@ def digest(kb_root: Path, paths: RegistryPaths) -> str:
 
 
 def load(kb_root: Path, paths: RegistryPaths, known_digest: str | None = None) -> LoadResult:
+    with gc_paused():
+        return _load(kb_root, paths, known_digest)
+
+
+def _load(kb_root: Path, paths: RegistryPaths, known_digest: str | None) -> LoadResult:
     issues: list[RegistryIssue] = []
     entities = _load_entities(_files(kb_root, paths.entities), issues)
     resources = _load_resources(_files(kb_root, paths.resources), issues)
