@@ -176,7 +176,7 @@ class Corpus:
 
     # -- redundancy -------------------------------------------------------------------------
 
-    def compute_redundancy(self, targets: Collection[str] | None = None) -> None:
+    def compute_redundancy(self, targets: Collection[str] | None = None, jobs: int = 1) -> None:
         """Spec §10 for the pages linted (`targets`, rel paths; None = all), against every page."""
         pages = [page for page in self.pages if page.fingerprint is not None]
         keyed = [
@@ -187,7 +187,7 @@ class Corpus:
         wanted = None
         if targets is not None:
             wanted = {index for index, page in enumerate(pages) if page.rel_path in targets}
-        results = compute_redundancy(keyed, wanted)
+        results = compute_redundancy(keyed, wanted, jobs)
         self._redundancy = {page.rel_path: r for page, r in zip(pages, results, strict=True)}
 
     def redundancy_inputs_digest(self) -> str:

@@ -45,7 +45,7 @@ def execute(plan: RunPlan) -> RunReport:
         targets.append(path)
     linted = {results[path].rel_path for path in targets}
     if linted:
-        _redundancy(corpus, linted, cache)
+        _redundancy(corpus, linted, cache, options.jobs)
     reports = [_report(path, results[path], corpus, context, options) for path in targets]
     other = [_registry_finding(issue, workspace, inputs.book) for issue in loaded.issues]
     return RunReport(reports, [f for f in other if f is not None])
@@ -66,7 +66,7 @@ def _registries(workspace: Workspace, cache: Cache | None, digest: str) -> LoadR
     return loaded
 
 
-def _redundancy(corpus: Corpus, linted: set[str], cache: Cache | None) -> None:
+def _redundancy(corpus: Corpus, linted: set[str], cache: Cache | None, jobs: int) -> None:
     """Near-duplicates of the linted pages (a one-file pre-commit run scores that page only),
     from the cache when no page's text changed since the last identical run."""
     subset = linted if len(linted) < len(corpus.pages) else None
@@ -78,7 +78,7 @@ def _redundancy(corpus: Corpus, linted: set[str], cache: Cache | None) -> None:
         if isinstance(cached, dict):
             corpus.set_redundancy(cached)
             return
-    corpus.compute_redundancy(subset)
+    corpus.compute_redundancy(subset, jobs)
     if cache is not None and key is not None:
         cache.put(key, corpus.redundancy_results())
 

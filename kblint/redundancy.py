@@ -20,6 +20,7 @@ divided by 64 and nearly all in C; building the index is linear.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import re
 import sys
 from array import array
@@ -568,13 +569,16 @@ class _Row:
 
 
 def compute(
-    pages: Sequence[tuple[PageKey, Fingerprint]], wanted: Collection[int] | None = None
+    pages: Sequence[tuple[PageKey, Fingerprint]],
+    wanted: Collection[int] | None = None,
+    jobs: int = 1,
 ) -> list[dict[str, Any]]:
     """The `redundancy` field of every page, in input (walk) order.
 
     With `wanted` (indices into `pages`), only those pages are scored against all the others
     (the rest get an empty result): what a pre-commit run on one file needs, at the cost of
-    building the index plus one row per wanted page instead of a row per page.
+    building the index plus one row per wanted page instead of a row per page. With `jobs`
+    above one, the rows (four fifths of the work) are shared among forked processes.
     """
     best: list[list[tuple[int, int]]] = [[] for _ in pages]  # (score, index in `pages`)
     groups: dict[str, list[int]] = {}
@@ -589,10 +593,45 @@ def compute(
     with gc_paused():
         for members in groups.values():
             group = _Group([pages[m][1] for m in members])
-            for bit, member in enumerate(group.member):
-                if wanted is None or members[member] in wanted:
-                    best[members[member]] = [(s, members[m]) for s, m in group.top(bit)]
+            bits = [
+                bit
+                for bit, member in enumerate(group.member)
+                if wanted is None or members[member] in wanted
+            ]
+            for bit, partners in zip(bits, _tops(group, bits, jobs), strict=True):
+                best[members[group.member[bit]]] = [(s, members[m]) for s, m in partners]
     return [_record(partners, pages) for partners in best]
+
+
+#: Fewer rows than this are scored in this process: forking costs more than it saves.
+PARALLEL_ROWS = 256
+_FORKED_GROUP: _Group | None = None  # the group forked workers read (copy-on-write)
+
+
+def _tops(group: _Group, bits: list[int], jobs: int) -> list[list[tuple[int, int]]]:
+    """`group.top(bit)` for every bit, in order; across `jobs` forked processes when many."""
+    if jobs <= 1 or len(bits) < PARALLEL_ROWS or "fork" not in mp.get_all_start_methods():
+        return [group.top(bit) for bit in bits]
+    global _FORKED_GROUP  # noqa: PLW0603 - handed to the forked workers, cleared after
+    _FORKED_GROUP = group
+    try:
+        chunks = [bits[start :: jobs * 4] for start in range(jobs * 4)]  # interleaved: balanced
+        with mp.get_context("fork").Pool(jobs) as pool:
+            done = pool.map(_rows, chunks)
+    finally:
+        _FORKED_GROUP = None
+    by_bit = {
+        bit: top
+        for chunk, tops in zip(chunks, done, strict=True)
+        for bit, top in zip(chunk, tops, strict=True)
+    }
+    return [by_bit[bit] for bit in bits]
+
+
+def _rows(bits: list[int]) -> list[list[tuple[int, int]]]:
+    group = _FORKED_GROUP
+    assert group is not None
+    return [group.top(bit) for bit in bits]
 
 
 #: Up to this many wanted pages, each is compared with every page directly instead of through

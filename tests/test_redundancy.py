@@ -398,3 +398,9 @@ def test_many_wanted_pages_go_through_the_index_with_the_same_result() -> None:
     expected = brute_force(kb)
     got = compute(kb, wanted)
     assert [got[i] for i in wanted] == [expected[i] for i in wanted]
+
+
+def test_rows_shared_among_processes_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(redundancy, "PARALLEL_ROWS", 1)
+    kb = synthetic_kb(6)
+    assert compute(kb, jobs=2) == compute(kb, jobs=1) == brute_force(kb)
