@@ -25,6 +25,7 @@ import re
 import sys
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
@@ -281,10 +282,17 @@ def _transpose(
     return columns
 
 
+#: A shingle shared by at most this many pages is kept as the list of those pages, not as a
+#: bitmap over all pages: 70% of shared shingles are shared by exactly two pages, and a bitmap
+#: costs N/8 bytes each (2.5 KB at 20,000 pages), which made the index grow as N squared.
+SPARSE_MAX = 16
+
+
 def _shingle_index(
     pages: Sequence[Sequence[int]],
-) -> tuple[dict[int, int], list[list[int]]]:
-    """Bitmaps of the shingles shared by two or more pages, and each page's shared shingles.
+) -> tuple[dict[int, int], dict[int, tuple[int, ...]], list[list[int]]]:
+    """The shingles shared by two or more pages: bitmaps of the widely shared ones, page lists
+    of the others; and each page's shared shingles.
 
     Nearly every shingle is unique to its page. Finding the shared ones takes a set lookup and
     insertion per shingle; doing it per hash range (the packed shingles are sorted, so a range is
@@ -296,31 +304,44 @@ def _shingle_index(
         [0, *(bisect_left(page, low + k * step) for k in range(1, _PARTITIONS)), len(page)]
         for page in pages
     ]
-    columns: dict[int, int] = {}
+    dense: dict[int, int] = {}
+    sparse: dict[int, tuple[int, ...]] = {}
     shared_of: list[list[int]] = [[] for _ in pages]
+    size = (len(pages) + 7) // 8
     for part in range(_PARTITIONS):
         slices = [
             list(page[cut[part] : cut[part + 1]]) for page, cut in zip(pages, cuts, strict=True)
         ]
-        columns.update(_shared_bitmaps(slices, shared_of))
-    return columns, shared_of
+        for value, bits in _shared_postings(slices, shared_of).items():
+            if len(bits) > SPARSE_MAX:
+                dense[value] = _bitmap(bits, size)
+            else:
+                sparse[value] = tuple(bits)
+    return dense, sparse, shared_of
 
 
-def _shared_bitmaps(slices: list[list[int]], shared_of: list[list[int]]) -> dict[int, int]:
-    """Bitmaps of the values found in two or more of `slices` (one slice per page)."""
+def _shared_postings(slices: list[list[int]], shared_of: list[list[int]]) -> dict[int, list[int]]:
+    """The pages (bits, ascending) of each value found in two or more of `slices`."""
     seen: set[int] = set()
     shared: set[int] = set()
     for values in slices:
         shared.update(seen.intersection(values))
         seen.update(values)
     del seen
-    rows = {value: bytearray((len(slices) + 7) // 8) for value in shared}
+    postings: dict[int, list[int]] = {value: [] for value in shared}
     for bit, values in enumerate(slices):
         hits = shared.intersection(values)
         for value in hits:
-            rows[value][bit >> 3] |= 1 << (bit & 7)
+            postings[value].append(bit)
         shared_of[bit].extend(hits)
-    return {value: int.from_bytes(row, "little") for value, row in rows.items()}
+    return postings
+
+
+def _bitmap(bits: list[int], size: int) -> int:
+    row = bytearray(size)
+    for bit in bits:
+        row[bit >> 3] |= 1 << (bit & 7)
+    return int.from_bytes(row, "little")
 
 
 def _bit_sliced_sum(columns: list[int]) -> list[int]:
@@ -391,6 +412,39 @@ def _resolve(levels: list[list[int]]) -> list[int]:
     return planes
 
 
+def _planes_of(counts: dict[int, int], size: int) -> list[int]:
+    """Counters given page by page (bit -> count) as planes, like `_bit_sliced_sum` gives."""
+    planes: list[bytearray] = []
+    for bit, count in counts.items():
+        level, rest = 0, count
+        while rest:
+            if level == len(planes):
+                planes.append(bytearray(size))
+            if rest & 1:
+                planes[level][bit >> 3] |= 1 << (bit & 7)
+            rest >>= 1
+            level += 1
+    return [int.from_bytes(plane, "little") for plane in planes]
+
+
+def _add_counters(first: list[int], second: list[int]) -> list[int]:
+    """The sum of two bit-sliced counters (a ripple-carry adder over whole planes)."""
+    if not second:
+        return first
+    if not first:
+        return second
+    total, carry = [], 0
+    for level in range(max(len(first), len(second))):
+        a = first[level] if level < len(first) else 0
+        b = second[level] if level < len(second) else 0
+        partial = a ^ b
+        total.append(partial ^ carry)
+        carry = (a & b) | (partial & carry)
+    if carry:
+        total.append(carry)
+    return total
+
+
 def _at_least(planes: list[int], k: int, full: int) -> int:
     """Bits of the counters (given as planes) whose value is k or more."""
     if k <= 0:
@@ -448,7 +502,9 @@ class _Group:
         self.word_size = [fp.word_count for fp in pages]
         self.shingle_size = [fp.shingle_count for fp in pages]
         self.words, self.page_ranks = _word_index([_unpack(fp.words) for fp in pages])
-        self.shingles, self.page_shingles = _shingle_index([_unpack(fp.shingles) for fp in pages])
+        self.shingles, self.sparse_shingles, self.page_shingles = _shingle_index(
+            [_unpack(fp.shingles) for fp in pages]
+        )
         self.size = (len(order) + 7) // 8
         self.buckets = self._buckets()
 
@@ -483,7 +539,13 @@ class _Row:
         self.words = _bit_sliced_sum(
             list(filter(None, map(columns.__getitem__, group.page_ranks[bit])))
         )
-        self.shingles = _bit_sliced_sum([group.shingles[h] for h in group.page_shingles[bit]])
+        tokens = group.page_shingles[bit]
+        dense, sparse = group.shingles, group.sparse_shingles
+        listed = Counter(chain.from_iterable(sparse[h] for h in tokens if h in sparse))
+        self.shingles = _add_counters(
+            _bit_sliced_sum([dense[h] for h in tokens if h in dense]),
+            _planes_of(listed, group.size),
+        )
         self.word_bytes = [plane.to_bytes(group.size, "little") for plane in self.words]
         self.shingle_bytes = [plane.to_bytes(group.size, "little") for plane in self.shingles]
         self.slices: dict[int, tuple[list[int], list[int]]] = {}

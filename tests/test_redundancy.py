@@ -367,12 +367,15 @@ def synthetic_kb(seed: int, pages: int = 60) -> list[tuple[PageKey, Fingerprint]
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 @pytest.mark.parametrize(("score_all", "buckets"), [(64, 32), (0, 1), (2, 3), (0, 32)])
+@pytest.mark.parametrize("sparse_max", [0, 2, 16, 10_000])
 def test_same_result_as_brute_force(
-    seed: int, score_all: int, buckets: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, score_all: int, buckets: int, sparse_max: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # small limits force the top-down search and coarse buckets; the result must not change
+    # small limits force the top-down search and coarse buckets, and shingles go to bitmaps
+    # (0), page lists (10,000) or both; the result must not change
     monkeypatch.setattr(redundancy, "_SCORE_ALL", score_all)
     monkeypatch.setattr(redundancy, "_BUCKETS", buckets)
+    monkeypatch.setattr(redundancy, "SPARSE_MAX", sparse_max)
     kb = synthetic_kb(seed)
     expected = brute_force(kb)
     assert sum(1 for record in expected if record["similarPages"]) > 10  # a meaningful test
