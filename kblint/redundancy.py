@@ -463,6 +463,21 @@ def _at_least(planes: list[int], k: int, full: int) -> int:
     return greater | equal
 
 
+#: The set bits of every byte value, for reading bitmaps back a byte at a time.
+_BYTE_BITS = [tuple(i for i in range(8) if value >> i & 1) for value in range(256)]
+
+
+def _bits_of(bitmap: int, base: int) -> list[int]:
+    """`base +` the positions of the set bits, ascending."""
+    found: list[int] = []
+    data = bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")
+    for index, byte in enumerate(data):
+        if byte:
+            at = base + 8 * index
+            found.extend(at + i for i in _BYTE_BITS[byte])
+    return found
+
+
 def _count_at(planes: list[bytes], bit: int) -> int:
     """One counter read back from planes given as little-endian bytes."""
     byte, shift = bit >> 3, bit & 7
@@ -549,17 +564,32 @@ class _Row:
         self.word_bytes = [plane.to_bytes(group.size, "little") for plane in self.words]
         self.shingle_bytes = [plane.to_bytes(group.size, "little") for plane in self.shingles]
         self.slices: dict[int, tuple[list[int], list[int]]] = {}
-        self.masks: dict[int, list[int]] = {}
+        self.masks: dict[int, list[int]] = {}  # score -> candidate bitmap per bucket
+        self.found: dict[int, list[int]] = {}  # score -> candidate bits
         self.scores: dict[int, int | None] = {}
 
     def candidates(self, score: int) -> list[int]:
         """Bits of the pages that may reach `score`: a superset, from counts alone."""
+        if score not in self.found:
+            self.found[score] = [
+                bit
+                for bucket, hit in zip(self.group.buckets, self._masks(score), strict=True)
+                for bit in _bits_of(hit, bucket.lo)
+            ]
+        return self.found[score]
+
+    def count(self, score: int) -> int:
+        """How many pages may reach `score` (the search needs only this, not which)."""
+        return sum(hit.bit_count() for hit in self._masks(score))
+
+    def _masks(self, score: int) -> list[int]:
         if score not in self.masks:
             self.masks[score] = self._candidates(_level(score))
         return self.masks[score]
 
     def _candidates(self, level: tuple[int, int]) -> list[int]:
-        """Per size bucket, pages whose counts reach the bucket's smallest page's threshold."""
+        """Per size bucket, the pages whose counts reach the bucket's smallest page's threshold
+        (a bitmap of the bucket)."""
         group, bit = self.group, self.bit
         words, shingles = group.word_size[bit], group.shingle_size[bit]
         found: list[int] = []
@@ -573,10 +603,7 @@ class _Row:
                 hit |= _at_least(shingle_planes, need, full)
             if 0 <= bit - bucket.lo < bucket.width:
                 hit &= ~(1 << (bit - bucket.lo))
-            while hit:
-                lowest = hit & -hit
-                hit ^= lowest
-                found.append(bucket.lo + lowest.bit_length() - 1)
+            found.append(hit)
         return found
 
     def _slice(self, index: int, bucket: _Bucket) -> tuple[list[int], list[int]]:
@@ -605,12 +632,12 @@ class _Row:
 
     def _start(self) -> int:
         """The highest score level that still leaves five candidates (binary search)."""
-        if len(self.candidates(_COUNTS_FROM)) <= _SCORE_ALL:
+        if self.count(_COUNTS_FROM) <= _SCORE_ALL:
             return _COUNTS_FROM
         low, high = _COUNTS_FROM, 100
         while low < high:
             middle = (low + high + 1) // 2
-            if len(self.candidates(middle)) >= TOP_PAGES:
+            if self.count(middle) >= TOP_PAGES:
                 low = middle
             else:
                 high = middle - 1
