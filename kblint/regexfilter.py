@@ -32,12 +32,29 @@ class Requirement:
     parts: tuple[Requirement, ...] = ()
     text: str = ""
 
-    def holds(self, lowered: str) -> bool:
+    def holds(self, text: _Lowered) -> bool:
         if self.kind == "literal":
-            return self.text in lowered
+            return text.contains(self.text)
         if self.kind == "all":
-            return all(part.holds(lowered) for part in self.parts)
-        return any(part.holds(lowered) for part in self.parts)
+            return all(part.holds(text) for part in self.parts)
+        return any(part.holds(text) for part in self.parts)
+
+
+class _Lowered:
+    """A text lower-cased once, remembering which literals it contains: the rules of one
+    article ask for the same short words ("this", "some", "here") again and again."""
+
+    __slots__ = ("found", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, bool] = {}
+
+    def contains(self, literal: str) -> bool:
+        known = self.found.get(literal)
+        if known is None:
+            known = self.found[literal] = literal in self.text
+        return known
 
 
 def requirement(source: str, flags: int) -> Requirement | None:
@@ -59,12 +76,12 @@ def may_match(condition: Requirement | None, text: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _lowered(text: str) -> str | None:
+def _lowered(text: str) -> _Lowered | None:
     """The text lower-cased once for all rules; None when it has a letter that IGNORECASE
     folds to ASCII differently from `str.lower()`."""
     if any(char in text for char in _FOLDS_TO_ASCII):  # four fast scans; a class is slower
         return None
-    return text.lower()
+    return _Lowered(text.lower())
 
 
 def _useful(found: Requirement) -> bool:
