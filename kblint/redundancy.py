@@ -237,11 +237,20 @@ _BLOCK_BYTES = 1 << 27  # memory for transposing the word index in one pass
 _PARTITIONS = 64  # hash ranges in which shared shingles are looked for, one at a time
 
 
-def _word_index(sets: Sequence[Sequence[int]]) -> tuple[list[int], list[array[int]]]:
+#: A token (shingle or long word) shared by at most this many pages is kept as the list of
+#: those pages, not as a bitmap over all pages: 70% of shared shingles are shared by exactly two
+#: pages, and a bitmap costs N/8 bytes (2.5 KB at 20,000 pages): the index grew as N squared.
+SPARSE_MAX = 16
+
+
+def _word_index(
+    sets: Sequence[Sequence[int]],
+) -> tuple[list[int], dict[int, tuple[int, ...]], list[array[int]]]:
     """Inverted index of words as bitmaps, and each page's words as indexes into it.
 
     Column r + 1 is the bitmap of the r-th word (bit i: page i has it), 0 for a word of a single
-    page, which can never be shared. The transposition goes through one byte array laid out
+    page, which can never be shared, and for a word of a few pages, whose pages are listed in
+    the second result instead. The transposition goes through one byte array laid out
     byte-of-pages-major, so that the updates for one page hit one contiguous stretch (cache
     friendly); each word's column is then a strided slice. Very large vocabularies are done in
     slices of the (sorted) vocabulary to bound that array's size.
@@ -251,11 +260,17 @@ def _word_index(sets: Sequence[Sequence[int]]) -> tuple[list[int], list[array[in
     size = (len(sets) + 7) // 8
     chunk = max(1, _BLOCK_BYTES // max(size, 1))
     columns = [0]
+    listed: dict[int, tuple[int, ...]] = {}
     ranks = [array("I") for _ in sets]
     for start in range(0, len(vocabulary), chunk):
         words = vocabulary[start : start + chunk]
-        columns.extend(_transpose(sets, words, rank, size, ranks))
-    return columns, ranks
+        for column in _transpose(sets, words, rank, size, ranks):
+            if column and column.bit_count() <= SPARSE_MAX:
+                listed[len(columns)] = tuple(_bits_of(column, 0))
+                columns.append(0)
+            else:
+                columns.append(column)
+    return columns, listed, ranks
 
 
 def _transpose(
@@ -280,12 +295,6 @@ def _transpose(
         column = int.from_bytes(blocks[index::width], "little")
         columns.append(column if column & (column - 1) else 0)
     return columns
-
-
-#: A shingle shared by at most this many pages is kept as the list of those pages, not as a
-#: bitmap over all pages: 70% of shared shingles are shared by exactly two pages, and a bitmap
-#: costs N/8 bytes each (2.5 KB at 20,000 pages), which made the index grow as N squared.
-SPARSE_MAX = 16
 
 
 def _shingle_index(
@@ -516,7 +525,9 @@ class _Group:
         pages = [fingerprints[i] for i in order]
         self.word_size = [fp.word_count for fp in pages]
         self.shingle_size = [fp.shingle_count for fp in pages]
-        self.words, self.page_ranks = _word_index([_unpack(fp.words) for fp in pages])
+        self.words, self.listed_words, self.page_ranks = _word_index(
+            [_unpack(fp.words) for fp in pages]
+        )
         self.shingles, self.sparse_shingles, self.page_shingles = _shingle_index(
             [_unpack(fp.shingles) for fp in pages]
         )
@@ -550,9 +561,13 @@ class _Row:
 
     def __init__(self, group: _Group, bit: int) -> None:
         self.group, self.bit = group, bit
-        columns = group.words
-        self.words = _bit_sliced_sum(
-            list(filter(None, map(columns.__getitem__, group.page_ranks[bit])))
+        ranks, listed_words = group.page_ranks[bit], group.listed_words
+        self.words = _add_counters(
+            _bit_sliced_sum(list(filter(None, map(group.words.__getitem__, ranks)))),
+            _planes_of(
+                Counter(chain.from_iterable(listed_words[r] for r in ranks if r in listed_words)),
+                group.size,
+            ),
         )
         tokens = group.page_shingles[bit]
         dense, sparse = group.shingles, group.sparse_shingles
