@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kblint import gitdates, registry_loader
 from kblint.cache import Cache
+from kblint.gcpause import gc_paused
 from kblint.model import Finding, Severity
 from kblint.runkey import RunInputs, Task, task_keys
 from kblint.workspace import Workspace
@@ -99,14 +100,16 @@ def run(
     plan = _plan(workspace, book, targets, options)
     snapshot = _snapshot_key(plan)
     if plan.cache is not None and snapshot is not None:
-        previous = plan.cache.get(snapshot)
+        with gc_paused():  # a report is tens of thousands of acyclic objects
+            previous = plan.cache.get(snapshot)
         if isinstance(previous, RunReport):
             return _refreshed(previous, options.now)
     from kblint import pipeline  # noqa: PLC0415 - deferred: a reused report needs none of it
 
     report = pipeline.execute(plan)
     if plan.cache is not None and snapshot is not None:
-        plan.cache.put(snapshot, report)
+        with gc_paused():
+            plan.cache.put(snapshot, report)
     return report
 
 

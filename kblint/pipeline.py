@@ -21,6 +21,7 @@ from kblint.config import EffectiveRule
 from kblint.corpus import Corpus
 from kblint.discovery import PageIdentity
 from kblint.engine import ArticleReport, RunOptions, RunPlan, RunReport, display_path
+from kblint.gcpause import gc_paused
 from kblint.model import Finding
 from kblint.record import PageRecord
 from kblint.registry_loader import LoadResult, RegistryIssue
@@ -38,7 +39,8 @@ def execute(plan: RunPlan) -> RunReport:
         inputs.config, loaded.registries, inputs.git, inputs.now, inputs.book, loaded.digest
     )
     results = analyse_all(list(plan.tasks), context, cache, options.jobs, list(plan.keys))
-    corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
+    with gc_paused():  # tens of thousands of acyclic objects: see gcpause
+        corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
     targets = list(plan.targets)
     for path in _linking_to_deleted(workspace, corpus, options.deleted, set(targets)):
         results[path] = analyse(path, workspace.rel_path(path), context, True)
@@ -46,7 +48,8 @@ def execute(plan: RunPlan) -> RunReport:
     linted = {results[path].rel_path for path in targets}
     if linted:
         _redundancy(corpus, linted, cache, options.jobs)
-    reports = [_report(path, results[path], corpus, context, options) for path in targets]
+    with gc_paused():
+        reports = [_report(path, results[path], corpus, context, options) for path in targets]
     other = [_registry_finding(issue, workspace, inputs.book) for issue in loaded.issues]
     return RunReport(reports, [f for f in other if f is not None])
 
