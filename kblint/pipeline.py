@@ -20,7 +20,6 @@ from kblint.checks import CorpusContext, Hit
 from kblint.config import EffectiveRule
 from kblint.corpus import Corpus
 from kblint.discovery import PageIdentity
-from kblint.engine import ArticleReport, RunOptions, RunPlan, RunReport, display_path
 from kblint.gcpause import gc_paused
 from kblint.model import Finding
 from kblint.record import PageRecord
@@ -28,6 +27,7 @@ from kblint.registry_loader import LoadResult, RegistryIssue
 from kblint.regression import regressions
 from kblint.rulebook import RuleBook
 from kblint.runkey import code_fingerprint
+from kblint.runmodel import ArticleReport, RunOptions, RunPlan, RunReport, display_path
 from kblint.runner import run_corpus_rules, to_finding
 from kblint.workspace import Workspace
 
