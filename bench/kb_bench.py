@@ -57,6 +57,9 @@ print(count)
 COLD_OVER_FLOOR = 1.0
 WARM_OVER_COLD = 0.10
 ONE_CHANGED_S = 0.6
+#: The issue sets the cold/floor and one-changed targets on the 700-article KB only; at other
+#: sizes those rows are shown for information ("n/a").
+SMALL_TARGET_N = 700
 PEAK_SMALL = (700, 250 * MIB)
 PEAK_LARGE = (20_000, 1536 * MIB)
 SCALING = (700, 20_000, 35.0)
@@ -388,9 +391,10 @@ def report(results: list[SizeResult]) -> str:
         cold, floor = s["cold"], s["floor"]
         ok = cold.returncode in (0, 1)
         ratio = cold.wall / floor.wall
+        small = r.n == SMALL_TARGET_N
         lines.append(
             f"| cold / floor | {r.n:,} | {ratio:.2f} | ≤ {COLD_OVER_FLOOR} | "
-            f"{_verdict(ok and ratio <= COLD_OVER_FLOOR)} |"
+            f"{_verdict(ok and ratio <= COLD_OVER_FLOOR if small else None)} |"
         )
         warm = s["warm"].wall / cold.wall
         lines.append(
@@ -398,9 +402,10 @@ def report(results: list[SizeResult]) -> str:
             f"{_verdict(ok and warm <= WARM_OVER_COLD)} |"
         )
         one = s["1-changed"].wall
+        one_ok = s["1-changed"].returncode in (0, 1) and one <= ONE_CHANGED_S
         lines.append(
             f"| one changed (s) | {r.n:,} | {one:.2f} | ≤ {ONE_CHANGED_S} | "
-            f"{_verdict(s['1-changed'].returncode in (0, 1) and one <= ONE_CHANGED_S)} |"
+            f"{_verdict(one_ok if small else None)} |"
         )
         limit = _peak_limit(r.n)
         if r.n in (PEAK_SMALL[0], PEAK_LARGE[0]):
