@@ -22,6 +22,9 @@ _ANNOTATIONS = frozenset(
 )
 
 
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class Unsupported(Exception):
     """The schema uses something this checker does not decide; ask jsonschema."""
 
@@ -104,12 +107,14 @@ def _regex(source: str) -> re.Pattern[str]:
 def _format_ok(value: Any, name: str) -> bool:
     if not isinstance(value, str):
         return True
-    if name == "date":
+    if name == "date":  # RFC 3339 full-date: YYYY-MM-DD, a real day (not an ISO week date)
+        if not _FULL_DATE.fullmatch(value):
+            return False
         try:
             date.fromisoformat(value)
         except ValueError:
             return False
-        return len(value) == 10
+        return True
     raise Unsupported(f"format {name}")
 
 

@@ -94,6 +94,7 @@ def test_config_and_rule_files_agree() -> None:
     [
         ({"title": "Deceptive alignment", "lastEdited": "2024-02-29"}, True),
         ({"title": "Deceptive alignment", "lastEdited": "2023-02-29"}, False),  # not a date
+        ({"title": "Deceptive alignment", "lastEdited": "2024-W01-1"}, False),  # ISO week date
         ({"title": "Deceptive alignment", "quality": True}, False),  # true is not a number
         ({"title": "Deceptive alignment", "update_frequency": 7.0}, None),  # jsonschema decides
         ({"title": 42}, False),
