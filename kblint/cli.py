@@ -13,19 +13,16 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 import yaml
-from rich.console import Console
 
 from kblint import __version__
 from kblint.engine import display_path
 from kblint.model import Severity
 from kblint.report import console as console_report
-from kblint.report import records as records_report
 from kblint.report import reporter
-from kblint.report import rulebook as rulebook_report
 from kblint.report.statistics import render_statistics
 from kblint.session import FixResult, Invocation, Outcome, configure, lint, write_baseline
 from kblint.session import fix as session_fix
@@ -253,7 +250,7 @@ def check(
         outcome = _guarded(lambda: lint(invocation))
     chosen = output_format or _default_format()
     if chosen is OutputFormat.console and output is None and not statistics:
-        _console(outcome, console_report.make_console(no_color))  # keeps terminal detection
+        _console(outcome, no_color)
     else:
         _emit(_render(outcome, chosen, statistics), output)
     if strict_baseline and outcome.stale:
@@ -272,10 +269,17 @@ def _default_format() -> OutputFormat:
     return OutputFormat.console
 
 
-def _console(outcome: Outcome, console: Console) -> None:
+def _console(outcome: Outcome, no_color: bool, file: TextIO | None = None) -> None:
+    note = f"{outcome.baselined} findings in the baseline not shown" if outcome.baselined else ""
+    if console_report.wants_plain(no_color, file):
+        stream = file if file is not None else sys.stdout
+        console_report.write_plain(outcome.report, stream)
+        stream.write(note + "\n" if note else "")
+        return
+    console = console_report.make_console(no_color, file=file)  # keeps terminal detection
     console_report.render(outcome.report, console)
-    if outcome.baselined:
-        console.print(f"{outcome.baselined} findings in the baseline not shown")
+    if note:
+        console.print(note)
 
 
 def _render(outcome: Outcome, chosen: OutputFormat, statistics: bool) -> str:
@@ -283,7 +287,7 @@ def _render(outcome: Outcome, chosen: OutputFormat, statistics: bool) -> str:
     if statistics:
         render_statistics(outcome.report, outcome.book, buffer)
     elif chosen is OutputFormat.console:
-        _console(outcome, console_report.make_console(True, file=buffer))
+        _console(outcome, True, file=buffer)
     else:
         reporter(chosen.value)(outcome.report, outcome.book, buffer, tool_version=__version__)
     return buffer.getvalue()
@@ -355,7 +359,7 @@ def fix_command(
         _refused(result)
         raise typer.Exit(EXIT_FINDINGS if result.plans else EXIT_CLEAN)
     _fix_summary(result)
-    _console(result.outcome, console_report.make_console(no_color))
+    _console(result.outcome, no_color)
     raise typer.Exit(_exit_code(result.outcome, fail_on))
 
 
@@ -436,6 +440,8 @@ def record(
     elif output_format is RecordFormat.yaml:
         sys.stdout.write(yaml.safe_dump(records, sort_keys=False, allow_unicode=True))
     else:
+        from kblint.report import records as records_report  # noqa: PLC0415 - rich: lazily
+
         records_report.render_table(report, console_report.make_console(no_color))
     for finding in report.findings:
         if finding.severity is Severity.ERROR:
@@ -454,9 +460,12 @@ def list_rules(
 ) -> None:
     """List every rule: code, name, default severity, fixable, summary."""
     _, book, _ = _guarded(lambda: configure(Invocation([], None, config, isolated), Path.cwd()))
+    from kblint.report import rulebook as rulebook_report  # noqa: PLC0415 - rich: lazily
+
     if output_format is RulesFormat.markdown:
         sys.stdout.write(rulebook_report.markdown_table(book))
         return
+
     rulebook_report.render_rules(book, console_report.make_console(no_color))
 
 
@@ -473,6 +482,8 @@ def explain(
     if found is None:
         typer.echo(f"kblint: unknown rule {rule!r} (see `kblint rules`)", err=True)
         raise typer.Exit(EXIT_ERROR)
+    from kblint.report import rulebook as rulebook_report  # noqa: PLC0415 - rich: lazily
+
     rulebook_report.render_explain(found, console_report.make_console(no_color))
 
 

@@ -174,3 +174,18 @@ def test_python_dash_m_and_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("kblint ")
+
+
+def test_piped_check_never_imports_rich() -> None:
+    """rich is for terminals; a pre-commit or CI run should not pay for importing it."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kblint", "check", str(EXAMPLE_KB)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "", "FORCE_COLOR": ""},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "articles ·" in result.stdout
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()]
+    assert "rich" not in imported and "rich.console" not in imported

@@ -10,13 +10,14 @@ rich's per-segment rendering costs more than the linting itself on a large, cach
 from __future__ import annotations
 
 import os
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+import sys
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from kblint.engine import ArticleReport, RunReport
 from kblint.model import Finding, Severity
+
+if TYPE_CHECKING:  # rich is imported only for a terminal: pipes, CI and pre-commit never pay
+    from rich.console import Console
 
 Segment = tuple[str, str]
 Line = list[Segment]
@@ -26,7 +27,25 @@ SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severi
 RISK_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
 
 
+def wants_plain(no_color: bool, stream: TextIO | None = None) -> bool:
+    """Plain text: asked for (`--no-color`, NO_COLOR), or not a terminal and colour not forced
+    (rich makes the same decision, but importing it costs a pre-commit run ~25 ms)."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return True
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE"):
+        return False
+    target = stream if stream is not None else sys.stdout
+    return not (hasattr(target, "isatty") and target.isatty())
+
+
+def write_plain(report: RunReport, stream: IO[str], show_coverage: bool = True) -> None:
+    stream.write("".join(plain(line) + "\n" for line in _lines(report, show_coverage)))
+    stream.flush()
+
+
 def make_console(no_color: bool = False, file: Any = None) -> Console:
+    from rich.console import Console  # noqa: PLC0415 - deferred: see TYPE_CHECKING above
+
     # `--no-color` / NO_COLOR mean plain text: no colour and no bold/dim escapes either.
     plain = no_color or bool(os.environ.get("NO_COLOR"))
     console = Console(
@@ -43,16 +62,21 @@ def make_console(no_color: bool = False, file: Any = None) -> Console:
 
 
 def render(report: RunReport, console: Console, show_coverage: bool = True) -> None:
+    if console.color_system is None:
+        write_plain(report, console.file, show_coverage)
+        return
+    from rich.text import Text  # noqa: PLC0415 - deferred: see TYPE_CHECKING above
+
+    styled = [Text.assemble(*line) for line in _lines(report, show_coverage)]
+    for start in range(0, len(styled), 200):
+        console.print(Text("\n").join(styled[start : start + 200]))
+
+
+def _lines(report: RunReport, show_coverage: bool) -> list[Line]:
     lines = [line for article in report.articles for line in _article_lines(article, show_coverage)]
     lines += [finding_line(finding) for finding in report.other_findings]  # registry files
     lines.append(summary_line(report))
-    if console.color_system is None:
-        console.file.write("".join(plain(line) + "\n" for line in lines))
-        console.file.flush()
-        return
-    styled = [Text.assemble(*line) for line in lines]
-    for start in range(0, len(styled), 200):
-        console.print(Text("\n").join(styled[start : start + 200]))
+    return lines
 
 
 def plain(line: Line) -> str:
