@@ -69,10 +69,31 @@ def requirement(source: str, flags: int) -> Requirement | None:
 
 def may_match(condition: Requirement | None, text: str) -> bool:
     """False only when the pattern certainly cannot match `text`."""
-    if condition is None:
+    if condition is None or not _worth_testing(condition):
         return True
     lowered = _lowered(text)
-    return lowered is None or condition.holds(lowered)
+    holds = lowered is None or condition.holds(lowered)
+    _record(condition, skipped=not holds)
+    return holds
+
+
+#: Per condition, by identity: (tests, skips, the condition itself, kept so that its id is
+#: never reused). A condition that almost never lets a text be skipped (its words are common:
+#: "some", "say") only costs time; after `_TRIAL` tests with under `_MIN_SKIP_SHARE` skipped it
+#: is no longer tested. The regex then runs on every text, so findings never depend on this.
+_TALLY: dict[int, tuple[int, int, Requirement]] = {}
+_TRIAL = 64
+_MIN_SKIP_SHARE = 0.2
+
+
+def _worth_testing(condition: Requirement) -> bool:
+    tally = _TALLY.get(id(condition))
+    return tally is None or tally[0] < _TRIAL or tally[1] >= _MIN_SKIP_SHARE * tally[0]
+
+
+def _record(condition: Requirement, skipped: bool) -> None:
+    tests, skips, _ = _TALLY.get(id(condition), (0, 0, condition))
+    _TALLY[id(condition)] = (tests + 1, skips + skipped, condition)
 
 
 @lru_cache(maxsize=4)

@@ -130,3 +130,13 @@ def test_placeholder_filter_never_hides_a_placeholder(text: str) -> None:
 
     if _PLACEHOLDER.search(text):
         assert may_match(_PLACEHOLDER_NEEDS, text)
+
+
+def test_a_condition_that_never_skips_stops_being_tested_and_findings_stay_exact() -> None:
+    common = requirement(r"\bthe\s+\w+", re.IGNORECASE)
+    texts = [f"the page {n}" for n in range(100)]
+    assert all(may_match(common, text) for text in texts)  # never skipped: stops being tested
+    assert may_match(common, "no such article here")  # so the regex decides, as it must
+    rare = requirement(r"\bobviously\b", re.IGNORECASE)
+    assert not any(may_match(rare, text) for text in texts)  # keeps skipping: stays tested
+    assert not may_match(rare, "nothing to see")
