@@ -721,21 +721,24 @@ _FORKED_GROUP: _Group | None = None  # the group forked workers read (copy-on-wr
 
 
 def _tops(group: _Group, bits: list[int], jobs: int) -> list[list[tuple[int, int]]]:
-    """`group.top(bit)` for every bit, in order; across `jobs` forked processes when many."""
+    """`group.top(bit)` for every bit, in order; with `jobs` > 1 this process takes one share
+    and `jobs - 1` forked processes the others (a forked process copies the index pages it
+    touches: one fewer saves that much memory, ~0.5 GB at 20,000 pages)."""
     if jobs <= 1 or len(bits) < PARALLEL_ROWS or "fork" not in mp.get_all_start_methods():
         return [group.top(bit) for bit in bits]
     global _FORKED_GROUP  # noqa: PLW0603 - handed to the forked workers, cleared after
     _FORKED_GROUP = group
     try:
-        chunks = [bits[start :: jobs * 4] for start in range(jobs * 4)]  # interleaved: balanced
-        with mp.get_context("fork").Pool(jobs) as pool:
-            done = pool.map(_rows, chunks)
+        shares = [bits[start::jobs] for start in range(jobs)]  # interleaved: balanced by size
+        with mp.get_context("fork").Pool(jobs - 1) as pool:
+            others = pool.map_async(_rows, shares[1:], chunksize=1)
+            done = [_rows(shares[0]), *others.get()]
     finally:
         _FORKED_GROUP = None
     by_bit = {
         bit: top
-        for chunk, tops in zip(chunks, done, strict=True)
-        for bit, top in zip(chunk, tops, strict=True)
+        for share, tops in zip(shares, done, strict=True)
+        for bit, top in zip(share, tops, strict=True)
     }
     return [by_bit[bit] for bit in bits]
 
