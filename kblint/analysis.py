@@ -53,6 +53,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     parsed_cleanly: bool = False  # readable and no parser problems
+    digest: str | None = None  # what the file held when it was analysed (content_hash)
 
 
 def load(path: Path, rel_path: str, text: str | None = None, data: bytes | None = None) -> Article:
@@ -87,7 +88,7 @@ def analyse(
     comments = [(c.start, c.end) for c in article.mdx_layer.comments]
     directives = parse_directives(article.text, comments, article.index)
     clean = not article.problems
-    return FileResult(rel_path, summary, record, findings, directives, clean)
+    return FileResult(rel_path, summary, record, findings, directives, clean, article.digest)
 
 
 def page_record(article: Article, identity: PageIdentity, context: RunContext) -> PageRecord:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kblint import frontmatter, markdown, mdx
-from kblint.model import LineIndex, Position, Problem
+from kblint.model import LineIndex, Position, Problem, content_hash
 
 BOM = "\ufeff"
 T = TypeVar("T")
@@ -37,6 +37,7 @@ class Article:
     is_mdx: bool
     had_bom: bool = False
     crlf: bool = False
+    digest: str | None = None  # content_hash of the bytes read (None: not read from disk)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True
     #: Values derived from the parse (code intervals, prose text…), computed once on first use.
@@ -132,6 +133,7 @@ def read_article(path: Path, rel_path: str, data: bytes | None = None) -> Articl
         return unreadable(path, rel_path, f"cannot read file: {reason}")
     article = parse_text(path, rel_path, text)
     article.had_bom, article.crlf = had_bom, crlf
+    article.digest = content_hash(raw)
     return article
 
 

@@ -26,16 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from kblint import __version__
+from kblint.model import content_hash
+
+__all__ = ["CACHE_DIR_NAME", "Cache", "content_hash", "fingerprint"]
 
 CACHE_DIR_NAME = ".kblint_cache"
 _MAGIC = b"KBLINTC3"
 _CHECK_SIZE = 4
 _HEADER = len(_MAGIC) + 4  # magic, number of parts
 _PART_HEADER = 8 + _CHECK_SIZE  # per part: length, CRC-32
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def fingerprint(*parts: object) -> str:

@@ -379,6 +379,10 @@ def _fix_summary(result: FixResult) -> None:
 def _refused(result: FixResult) -> None:
     for shown in result.refused:
         typer.echo(f"{shown}: not fixed: kblint could not fully parse this file", err=True)
+    for shown in result.changed:
+        typer.echo(
+            f"{shown}: not fixed: the file changed after it was checked; run again", err=True
+        )
 
 
 @app.command("baseline")

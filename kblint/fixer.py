@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kblint.article import BOM, normalise
-from kblint.model import Edit, Finding
+from kblint.model import Edit, Finding, content_hash
 
 
 @dataclass(slots=True)
@@ -35,6 +35,8 @@ class FilePlan:
     new: str
     applied: list[Finding] = field(default_factory=list)
     skipped: list[Finding] = field(default_factory=list)  # overlapped an earlier edit
+    #: The file no longer holds what was checked (saved again meanwhile): nothing is applied.
+    stale: bool = False
 
     @property
     def changed(self) -> bool:
@@ -56,14 +58,22 @@ def plan(
     findings: Iterable[Finding],
     add_imports: bool = True,
     components: Collection[str] = frozenset(),
+    checked: str | None = None,
 ) -> FilePlan | None:
     """Edits of `findings` applied to the file, plus the import of any component they add to
-    the file's component import line (`components`: the KB's configured component names)."""
+    the file's component import line (`components`: the KB's configured component names).
+
+    `checked` is the content hash of the bytes the findings were computed from: a file that
+    holds anything else now gets a stale plan that changes nothing (its offsets are not ours)."""
     try:
-        raw = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        raw = data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     result = FilePlan(path, raw, raw)
+    if checked is not None and content_hash(data) != checked:
+        result.stale = True
+        return result
     chosen: list[tuple[Edit, Finding]] = []
     taken: list[tuple[int, int]] = []
     candidates = [(e, f) for f in findings for e in f.edits]
@@ -168,8 +178,12 @@ def _component_import(path: Path, text: str, components: Collection[str]) -> re.
     return None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text`, keeping its mode; never leave a half-written file."""
+def write_atomically(path: Path, text: str, expected: str | None = None) -> bool:
+    """Replace `path` with `text`, keeping its mode; never leave a half-written file. With
+    `expected` (the text the new one was made from), a file that no longer holds it is left
+    alone and False returned: it was saved again after it was read."""
+    if expected is not None and _current(path) != expected:
+        return False
     mode = path.stat().st_mode
     handle, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".kblint-tmp", dir=path.parent
@@ -184,3 +198,11 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return True
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

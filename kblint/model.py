@@ -7,6 +7,7 @@ model ← article/record/corpus ← checks ← engine ← report ← cli).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,11 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 _Class = TypeVar("_Class", bound=type)
+
+
+def content_hash(data: bytes) -> str:
+    """What a file held: the cache keys results by it, the fixer checks a file still holds it."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def pickled_by_fields(cls: _Class) -> _Class:

@@ -105,7 +105,7 @@ def _report(
     findings = _suppressed(findings, result, context.book, rules, options)
     shown = display_path(path)
     relabelled = sorted(dataclasses.replace(f, path=shown) for f in findings)
-    return ArticleReport(shown, record, relabelled, path, result.parsed_cleanly)
+    return ArticleReport(shown, record, relabelled, path, result.parsed_cleanly, result.digest)
 
 
 def _regressions(

@@ -28,6 +28,8 @@ class ArticleReport:
     path: Path | None = None
     #: kblint understood the whole file (readable, no parse problems): fixes may rewrite it.
     fixable: bool = False
+    #: What the file held when it was checked: a fix is applied only while it still does.
+    digest: str | None = None
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from kblint.cache import CACHE_DIR_NAME
 from kblint.config import Config
 from kblint.config_loader import ConfigError, find_config, load_config
 from kblint.discovery import is_article
-from kblint.engine import ArticleReport, RunOptions, RunReport, default_jobs, run
+from kblint.engine import ArticleReport, RunOptions, RunReport, default_jobs, display_path, run
 from kblint.rulebook import Rule, RuleBook
 from kblint.workspace import UsageError, Workspace, open_workspace, select_targets
 
@@ -230,6 +230,7 @@ class FixResult:
     plans: list[fixer.FilePlan]  # files that changed (or would change, with --diff)
     refused: list[str]  # files with fixable findings that kblint did not fully understand
     outcome: Outcome  # the findings after fixing (before, with --diff)
+    changed: list[str] = field(default_factory=list)  # saved again after they were checked
 
 
 def fix(
@@ -249,7 +250,7 @@ def fix(
     outcome = lint(replace(invocation, use_baseline=False))
     rules = _fix_rules(outcome.book, select, ignore, unsafe)
     components = _component_names(outcome.workspace.config)
-    plans, refused = [], []
+    plans, refused, changed = [], [], []
     for article in outcome.report.articles:
         findings = [f for f in article.findings if f.edits and f.rule in rules]
         if not findings or article.path is None:
@@ -257,15 +258,17 @@ def fix(
         if not article.fixable:
             refused.append(article.display_path)
             continue
-        planned = fixer.plan(article.path, findings, components=components)
-        if planned is not None and planned.changed:
+        planned = fixer.plan(article.path, findings, components=components, checked=article.digest)
+        if planned is not None and planned.stale:
+            changed.append(article.display_path)
+        elif planned is not None and planned.changed:
             plans.append(planned)
     if write and plans:
-        for planned in plans:
-            fixer.write_atomically(planned.path, planned.new)
-    return FixResult(
-        plans, refused, lint(invocation) if write or invocation.use_baseline else outcome
-    )
+        written = [p for p in plans if fixer.write_atomically(p.path, p.new, expected=p.old)]
+        changed += [display_path(p.path) for p in plans if p not in written]
+        plans = written
+    after = lint(invocation) if write or invocation.use_baseline else outcome
+    return FixResult(plans, refused, after, changed)
 
 
 def _component_names(config: Config) -> frozenset[str]:

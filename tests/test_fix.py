@@ -30,13 +30,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from conftest import EXAMPLE_KB, FIXTURES, NOW, article_from_text
-from kblint import config_loader, urls
+from kblint import config_loader, fixer, urls
+from kblint import session as session_module
 from kblint.checks import FileContext
 from kblint.checks.keyorder import frontmatter_key_order
 from kblint.cli import app
 from kblint.config import Config
 from kblint.discovery import PageIdentity
-from kblint.model import Edit, Severity
+from kblint.model import Edit, Severity, content_hash
 from kblint.record import build
 from kblint.registries import Registries
 from kblint.rulebook import Rule, RuleBook, builtin
@@ -353,6 +354,49 @@ def test_file_with_a_parse_error_is_never_touched(tmp_path: Path) -> None:
     assert session.plans == [] and len(session.refused) == 1
     assert session.refused[0].endswith("content/docs/kb/broken.mdx")
     assert broken.read_bytes() == before
+
+
+# -- a file saved again between the check and the write --------------------------------------
+
+
+def test_a_file_saved_after_it_was_checked_is_not_fixed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The findings' offsets belong to the bytes that were checked: an editor saving the file
+    meanwhile must not get edits at stale offsets, and its save must not be lost."""
+    page_text = "---\ntitle: Disclosure\n---\n\nFewer than <5% of labs publish results.\n"
+    write_kb(tmp_path, {"kb/page.mdx": page_text})
+    page = tmp_path / "content/docs/kb/page.mdx"
+    saved = "---\ntitle: Disclosure\n---\n\nA new first line.\nFewer than <5% of labs publish.\n"
+    real_lint = session_module.lint
+    calls: list[int] = []
+
+    def lint_then_save(invocation: Invocation) -> Any:
+        outcome = real_lint(invocation)
+        if not calls:
+            page.write_text(saved, encoding="utf-8")  # the writer saves right after the check
+        calls.append(1)
+        return outcome
+
+    monkeypatch.setattr(session_module, "lint", lint_then_save)
+    result = kblint(tmp_path, "fix")
+    assert page.read_text(encoding="utf-8") == saved  # untouched: nothing lost, nothing misplaced
+    assert "page.mdx: not fixed: the file changed after it was checked; run again" in result.stderr
+    assert "fixed 0 findings in 0 files" in result.stderr
+    monkeypatch.setattr(session_module, "lint", real_lint)
+    kblint(tmp_path, "fix")  # run again: now the fix applies to what the file holds
+    assert page.read_text(encoding="utf-8") == saved.replace("<5%", "&lt;5%")
+
+
+def test_the_write_is_skipped_when_the_file_changed_after_planning(tmp_path: Path) -> None:
+    page = tmp_path / "page.mdx"
+    page.write_text("before\n", encoding="utf-8")
+    assert not fixer.write_atomically(page, "fixed\n", expected="something else\n")
+    assert page.read_text(encoding="utf-8") == "before\n"
+    assert fixer.write_atomically(page, "fixed\n", expected="before\n")
+    assert page.read_text(encoding="utf-8") == "fixed\n"
+    stale = fixer.plan(page, [], checked=content_hash(b"before\n"))
+    assert stale is not None and stale.stale and not stale.changed
 
 
 # -- imports ------------------------------------------------------------------------------------
