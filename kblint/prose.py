@@ -10,7 +10,6 @@ same offsets, lines and columns as in the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from kblint.article import Article
 from kblint.mdx import blank
@@ -20,23 +19,25 @@ _BARE_URL = re.compile(r"(?:https?|ftp)://[^\s<>()\]]+|\bwww\.[^\s<>()\]]+")
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>")
 
 
-def non_prose_spans(article: Article) -> Iterator[tuple[int, int]]:
+def non_prose_spans(article: Article) -> list[tuple[int, int]]:
+    """Everything that is not prose, as (start, end) offsets (overlapping, unsorted).
+
+    Built with list comprehensions, not a generator: an article has hundreds of spans and
+    this runs for every article."""
     layer = article.mdx_layer
-    yield 0, article.body_start
-    yield from code_intervals(article).spans
-    for spans in (layer.esm, layer.comments, layer.expressions):
-        yield from ((span.start, span.end) for span in spans)
-    for element in layer.elements:
-        yield element.start, element.open_end
-        if not element.self_closing:
-            yield element.close_start, element.end
+    spans = [(0, article.body_start), *code_intervals(article).spans]
+    for group in (layer.esm, layer.comments, layer.expressions):
+        spans += [(span.start, span.end) for span in group]
+    spans += [(element.start, element.open_end) for element in layer.elements]
+    spans += [(e.close_start, e.end) for e in layer.elements if not e.self_closing]
     for link in article.md_layer.links:
-        label_end = link.start + (2 if link.image else 1) + len(link.text)
-        yield link.start, link.start + (2 if link.image else 1)
-        yield label_end, link.end
+        opening = 2 if link.image else 1
+        spans.append((link.start, link.start + opening))
+        spans.append((link.start + opening + len(link.text), link.end))
     text = article.text
-    yield from (m.span() for m in _BARE_URL.finditer(text, article.body_start))
-    yield from (m.span() for m in _AUTOLINK.finditer(text, article.body_start))
+    spans += [m.span() for m in _BARE_URL.finditer(text, article.body_start)]
+    spans += [m.span() for m in _AUTOLINK.finditer(text, article.body_start)]
+    return spans
 
 
 def prose_text(article: Article) -> str:
