@@ -34,7 +34,7 @@ from kblint.workspace import Workspace
 
 def execute(plan: RunPlan) -> RunReport:
     workspace, inputs, cache, options = plan.workspace, plan.inputs, plan.cache, plan.options
-    loaded = _registries(workspace, cache, inputs.registries_digest)
+    loaded = _registries(workspace, cache, inputs.registries_digest, options.jobs)
     context = RunContext(
         inputs.config, loaded.registries, inputs.git, inputs.now, inputs.book, loaded.digest
     )
@@ -54,17 +54,17 @@ def execute(plan: RunPlan) -> RunReport:
     return RunReport(reports, [f for f in other if f is not None])
 
 
-def _registries(workspace: Workspace, cache: Cache | None, digest: str) -> LoadResult:
+def _registries(workspace: Workspace, cache: Cache | None, digest: str, jobs: int) -> LoadResult:
     """Registries parsed and validated, or as they were loaded last time their files held the
     same bytes (parsing thousands of entries costs more than a warm run spends elsewhere)."""
     paths = workspace.config.registries
     if cache is None:
-        return registry_loader.load(workspace.kb_root, paths, digest)
+        return registry_loader.load(workspace.kb_root, paths, digest, jobs)
     key = cache.key("registries", code_fingerprint(), str(workspace.kb_root), digest)
     cached = cache.get(key)
     if isinstance(cached, LoadResult):
         return cached
-    loaded = registry_loader.load(workspace.kb_root, paths, digest)
+    loaded = registry_loader.load(workspace.kb_root, paths, digest, jobs)
     cache.put(key, loaded)
     return loaded
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,27 +68,69 @@ def digest(kb_root: Path, paths: RegistryPaths) -> str:
     return _digest(files)
 
 
-def load(kb_root: Path, paths: RegistryPaths, known_digest: str | None = None) -> LoadResult:
+def load(
+    kb_root: Path, paths: RegistryPaths, known_digest: str | None = None, jobs: int = 1
+) -> LoadResult:
+    """Every registry, validated entry by entry. With `jobs` above one and enough YAML, the
+    files are parsed in forked processes (parsing is nearly all of the cost)."""
     with gc_paused():
-        return _load(kb_root, paths, known_digest)
+        return _load(kb_root, paths, known_digest, jobs)
 
 
-def _load(kb_root: Path, paths: RegistryPaths, known_digest: str | None) -> LoadResult:
+def _load(kb_root: Path, paths: RegistryPaths, known_digest: str | None, jobs: int) -> LoadResult:
     issues: list[RegistryIssue] = []
-    entities = _load_entities(_files(kb_root, paths.entities), issues)
-    resources = _load_resources(_files(kb_root, paths.resources), issues)
-    stats_files = _files(kb_root, paths.citation_stats)
-    edit_files = _files(kb_root, paths.edit_log)
-    link_files = _files(kb_root, paths.external_links)
+    groups = {
+        "entities.schema.json": _files(kb_root, paths.entities),
+        "resources.schema.json": _files(kb_root, paths.resources),
+        "citation-stats.schema.json": _files(kb_root, paths.citation_stats),
+        "edit-log.schema.json": _files(kb_root, paths.edit_log),
+        "external-links.schema.json": _files(kb_root, paths.external_links),
+    }
+    parsed = _parse_all([(path, name) for name, files in groups.items() for path in files], jobs)
+    edit_files = groups["edit-log.schema.json"]
     registries = Registries(
-        entities=entities,
-        resources=ResourceIndex(resources),
-        citation_stats=_load_citation_stats(stats_files, issues),
-        edit_log=_load_edit_log(edit_files, issues),
-        external_links=_load_external_links(link_files, issues),
+        entities=_load_entities(groups["entities.schema.json"], parsed, issues),
+        resources=ResourceIndex(_load_resources(groups["resources.schema.json"], parsed, issues)),
+        citation_stats=_load_citation_stats(groups["citation-stats.schema.json"], parsed, issues),
+        edit_log=_load_edit_log(edit_files, parsed, issues),
+        external_links=_load_external_links(groups["external-links.schema.json"], parsed, issues),
         has_edit_log=bool(edit_files),
     )
     return LoadResult(registries, issues, known_digest or digest(kb_root, paths))
+
+
+# -- parsing files, in parallel when there is enough to parse ---------------------------
+
+#: Registry files are parsed in forked processes from this many bytes on (below, forking
+#: costs more than it saves).
+PARALLEL_BYTES = 512 * 1024
+
+_Job = tuple[Path, str]  # a file and the schema its entries follow
+_Parsed = dict[_Job, tuple[list["_Entry"], list[RegistryIssue]]]
+
+
+def _parse_all(jobs_list: list[_Job], jobs: int) -> _Parsed:
+    if jobs > 1 and len(jobs_list) > 1 and "fork" in mp.get_all_start_methods():
+        size = sum(path.stat().st_size for path, _ in jobs_list if path.is_file())
+        if size >= PARALLEL_BYTES:
+            with mp.get_context("fork").Pool(min(jobs, len(jobs_list))) as pool:
+                done = pool.map(_parse_file, jobs_list, chunksize=1)
+            return dict(zip(jobs_list, done, strict=True))
+    return {job: _parse_file(job) for job in jobs_list}
+
+
+def _parse_file(job: _Job) -> tuple[list[_Entry], list[RegistryIssue]]:
+    path, schema_name = job
+    issues: list[RegistryIssue] = []
+    return list(_entries(path, schema_name, issues)), issues
+
+
+def _take(
+    parsed: _Parsed, path: Path, schema_name: str, issues: list[RegistryIssue]
+) -> list[_Entry]:
+    entries, found = parsed[(path, schema_name)]
+    issues.extend(found)
+    return entries
 
 
 def _digest(files: list[Path]) -> str:
@@ -190,10 +233,12 @@ def _read_json_list(text: str) -> list[tuple[Any, int]]:
     return [(item, 1) for item in data]
 
 
-def _load_entities(files: list[Path], issues: list[RegistryIssue]) -> dict[str, Entity]:
+def _load_entities(
+    files: list[Path], parsed: _Parsed, issues: list[RegistryIssue]
+) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     for path in files:
-        for entry in _entries(path, "entities.schema.json", issues):
+        for entry in _take(parsed, path, "entities.schema.json", issues):
             entity = _entity(entry)
             if _duplicate(entities, entity.id, entry, issues, "entity"):
                 continue
@@ -232,11 +277,13 @@ def _duplicate(
     return True
 
 
-def _load_resources(files: list[Path], issues: list[RegistryIssue]) -> list[Resource]:
+def _load_resources(
+    files: list[Path], parsed: _Parsed, issues: list[RegistryIssue]
+) -> list[Resource]:
     resources: dict[str, Resource] = {}
     ordered: list[Resource] = []
     for path in files:
-        for entry in _entries(path, "resources.schema.json", issues):
+        for entry in _take(parsed, path, "resources.schema.json", issues):
             resource = _resource(entry)
             if _duplicate(resources, resource.id, entry, issues, "resource"):
                 continue
@@ -259,11 +306,11 @@ def _resource(entry: _Entry) -> Resource:
 
 
 def _load_citation_stats(
-    files: list[Path], issues: list[RegistryIssue]
+    files: list[Path], parsed: _Parsed, issues: list[RegistryIssue]
 ) -> dict[str, CitationStats]:
     stats: dict[str, CitationStats] = {}
     for path in files:
-        for entry in _entries(path, "citation-stats.schema.json", issues):
+        for entry in _take(parsed, path, "citation-stats.schema.json", issues):
             data = entry.data
             stats[data["page"]] = CitationStats(
                 total=data["total"],
@@ -274,10 +321,12 @@ def _load_citation_stats(
     return stats
 
 
-def _load_edit_log(files: list[Path], issues: list[RegistryIssue]) -> list[EditLogEntry]:
+def _load_edit_log(
+    files: list[Path], parsed: _Parsed, issues: list[RegistryIssue]
+) -> list[EditLogEntry]:
     entries = []
     for path in files:
-        for entry in _entries(path, "edit-log.schema.json", issues):
+        for entry in _take(parsed, path, "edit-log.schema.json", issues):
             data = entry.data
             title = as_str(data.get("title")) or ""
             entries.append(EditLogEntry(str(data["date"])[:10], title, tuple(data["pages"])))
@@ -285,10 +334,10 @@ def _load_edit_log(files: list[Path], issues: list[RegistryIssue]) -> list[EditL
 
 
 def _load_external_links(
-    files: list[Path], issues: list[RegistryIssue]
+    files: list[Path], parsed: _Parsed, issues: list[RegistryIssue]
 ) -> dict[str, dict[str, str]]:
     links: dict[str, dict[str, str]] = {}
     for path in files:
-        for entry in _entries(path, "external-links.schema.json", issues):
+        for entry in _take(parsed, path, "external-links.schema.json", issues):
             links[entry.data["pageId"]] = dict(entry.data["links"])
     return links
