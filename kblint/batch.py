@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from kblint import cache as cache_module
@@ -17,6 +15,7 @@ from kblint import markdown
 from kblint.analysis import FileResult, RunContext, analyse
 from kblint.corpus import PageSummary
 from kblint.gcpause import gc_paused
+from kblint.procs import can_fork
 from kblint.record import refresh_record
 from kblint.runkey import Task
 
@@ -118,7 +117,11 @@ def _compute(
 ) -> list[FileResult]:
     if jobs <= 1 or len(jobs_todo) < PARALLEL_THRESHOLD:
         return [_analysed(job, context, cache) for job in jobs_todo]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # deferred: a run that analyses a handful of files never starts a pool (~30 ms to import)
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    method = "fork" if can_fork() else "spawn"
     chunk = max(1, min(32, len(jobs_todo) // (jobs * 8)))
     if method == "fork":
         _prepare_fork()

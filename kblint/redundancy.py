@@ -20,7 +20,6 @@ divided by 64 and nearly all in C; building the index is linear.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
 import re
 import sys
 from array import array
@@ -33,6 +32,7 @@ from typing import Any, cast
 
 from kblint.gcpause import gc_paused
 from kblint.model import pickled_by_fields
+from kblint.procs import can_fork, fork_pool
 
 SHINGLE_SIZE = 5  # words per run
 LONG_WORD = 5  # a "word" of the word set has at least this many characters
@@ -726,13 +726,13 @@ def _tops(group: _Group, bits: list[int], jobs: int) -> list[list[tuple[int, int
     """`group.top(bit)` for every bit, in order; with `jobs` > 1 this process takes one share
     and `jobs - 1` forked processes the others (a forked process copies the index pages it
     touches: one fewer saves that much memory, ~0.5 GB at 20,000 pages)."""
-    if jobs <= 1 or len(bits) < PARALLEL_ROWS or "fork" not in mp.get_all_start_methods():
+    if jobs <= 1 or len(bits) < PARALLEL_ROWS or not can_fork():
         return [group.top(bit) for bit in bits]
     global _FORKED_GROUP  # noqa: PLW0603 - handed to the forked workers, cleared after
     _FORKED_GROUP = group
     try:
         shares = [bits[start::jobs] for start in range(jobs)]  # interleaved: balanced by size
-        with mp.get_context("fork").Pool(jobs - 1) as pool:
+        with fork_pool(jobs - 1) as pool:
             others = pool.map_async(_rows, shares[1:], chunksize=1)
             done = [_rows(shares[0]), *others.get()]
     finally:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from kblint.config import RegistryPaths
 from kblint.facts import CitationStats
 from kblint.frontmatter import Yaml12Loader
 from kblint.gcpause import gc_paused
+from kblint.procs import can_fork, fork_pool
 from kblint.registries import (
     EditLogEntry,
     Entity,
@@ -110,10 +110,10 @@ _Parsed = dict[_Job, tuple[list["_Entry"], list[RegistryIssue]]]
 
 
 def _parse_all(jobs_list: list[_Job], jobs: int) -> _Parsed:
-    if jobs > 1 and len(jobs_list) > 1 and "fork" in mp.get_all_start_methods():
+    if jobs > 1 and len(jobs_list) > 1 and can_fork():
         size = sum(path.stat().st_size for path, _ in jobs_list if path.is_file())
         if size >= PARALLEL_BYTES:
-            with mp.get_context("fork").Pool(min(jobs, len(jobs_list))) as pool:
+            with fork_pool(min(jobs, len(jobs_list))) as pool:
                 done = pool.map(_parse_file, jobs_list, chunksize=1)
             return dict(zip(jobs_list, done, strict=True))
     return {job: _parse_file(job) for job in jobs_list}
