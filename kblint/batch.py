@@ -125,16 +125,19 @@ def _compute(
     chunk = max(1, min(32, len(jobs_todo) // (jobs * 8)))
     if method == "fork":
         _prepare_fork()
-    with (
-        ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_init_worker,
-            initargs=(context, cache),
-        ) as pool,
-        gc_paused(),
-    ):  # the main process only unpickles results meanwhile
-        return list(pool.map(_work, jobs_todo, chunksize=chunk))
+    try:
+        with (
+            ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_init_worker,
+                initargs=(context, cache),
+            ) as pool,
+            gc_paused(),
+        ):  # the main process only unpickles results meanwhile
+            return list(pool.map(_work, jobs_todo, chunksize=chunk))
+    finally:
+        gc.unfreeze()  # the workers are gone: let the collector see those objects again
 
 
 def _prepare_fork() -> None:
