@@ -66,8 +66,9 @@ class Cache:
         parts = self.get_parts(key, 1)
         return parts[0] if parts else None
 
-    def get_parts(self, key: str, count: int) -> list[Any] | None:
-        """The first `count` parts of an entry (only those are checked and unpickled)."""
+    def get_parts(self, key: str, count: int, first: Any = None) -> list[Any] | None:
+        """The first `count` parts of an entry (only those are checked and unpickled); with
+        `first`, None unless the first part equals it (the rest is then not unpickled)."""
         try:
             blob = self._path(key).read_bytes()
         except OSError:
@@ -77,9 +78,14 @@ class Cache:
         if payloads is None:
             self.misses += 1
             return None
+        values: list[Any] = []
         try:
-            # checksummed entries of our own cache (see the module docs)
-            values = [pickle.loads(payload) for payload in payloads]
+            for payload in payloads:
+                # checksummed entries of our own cache (see the module docs)
+                values.append(pickle.loads(payload))
+                if first is not None and values[0] != first:
+                    self.misses += 1
+                    return None
         except Exception:  # noqa: BLE001 - any unpickling problem is a miss
             self.misses += 1
             return None

@@ -45,18 +45,19 @@ def run(
     workspace: Workspace, book: RuleBook, targets: list[Path], options: RunOptions
 ) -> RunReport:
     plan = _plan(workspace, book, targets, options)
-    snapshot = _snapshot_key(plan)
+    snapshot = _snapshot_keys(plan)
     if plan.cache is not None and snapshot is not None:
+        slot, inputs = snapshot
         with gc_paused():  # a report is tens of thousands of acyclic objects
-            previous = plan.cache.get(snapshot)
-        if isinstance(previous, RunReport):
-            return _refreshed(previous, options.now)
+            previous = plan.cache.get_parts(slot, 2, first=inputs)
+        if previous is not None and isinstance(previous[1], RunReport):
+            return _refreshed(previous[1], options.now)
     from kblint import pipeline  # noqa: PLC0415 - deferred: a reused report needs none of it
 
     report = pipeline.execute(plan)
     if plan.cache is not None and snapshot is not None:
         with gc_paused():
-            plan.cache.put(snapshot, report)
+            plan.cache.put_parts(snapshot[0], [snapshot[1], report])
     return report
 
 
@@ -88,23 +89,28 @@ def _kb_articles(workspace: Workspace) -> list[Path]:
     return [p for p in articles if not config.is_excluded(workspace.rel_path(p))]
 
 
-def _snapshot_key(plan: RunPlan) -> str | None:
-    """The key of a whole run's report: the same files with the same bytes, linted the same
-    way from the same place, give the same report (a warm run then reads one entry instead of
-    one per file). Runs that look at anything else (an editor's buffer, git history) have none.
+def _snapshot_keys(plan: RunPlan) -> tuple[str, str] | None:
+    """Where a whole run's report is kept, and what it must have been computed from.
+
+    The same files with the same bytes, linted the same way from the same place, give the same
+    report (a warm run then reads one entry instead of one per file). The entry's place (the
+    slot) depends only on which articles are linted, from where and how, so a new report
+    replaces the previous one instead of piling up (a full report of 20,000 articles is
+    ~90 MB); the second key names the inputs and must match. Runs that look at anything else
+    (an editor's buffer, git history) keep no report.
     """
     options = plan.options
     if plan.cache is None or options.texts or options.diff_base or options.deleted:
         return None
     if any(key is None for key in plan.keys):
         return None
-    return plan.cache.key(
-        "run",
-        str(plan.workspace.kb_root),
-        str(Path.cwd()),  # display paths are relative to it
-        options.warn_unused_suppressions,
-        [(key, task.want_record) for key, task in zip(plan.keys, plan.tasks, strict=True)],
-    )
+    linted = [task.rel_path for task in plan.tasks if task.want_record]
+    selection = "all" if len(linted) == len(plan.tasks) else linted
+    where = (str(plan.workspace.kb_root), str(Path.cwd()))  # display paths depend on the cwd
+    slot = plan.cache.key("run", *where, options.warn_unused_suppressions, selection)
+    files = [(key, task.want_record) for key, task in zip(plan.keys, plan.tasks, strict=True)]
+    inputs = plan.cache.key(slot, files)
+    return slot, inputs
 
 
 def _refreshed(report: RunReport, now: datetime) -> RunReport:

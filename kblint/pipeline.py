@@ -60,30 +60,32 @@ def _registries(workspace: Workspace, cache: Cache | None, digest: str, jobs: in
     paths = workspace.config.registries
     if cache is None:
         return registry_loader.load(workspace.kb_root, paths, digest, jobs)
-    key = cache.key("registries", code_fingerprint(), str(workspace.kb_root), digest)
-    cached = cache.get(key)
-    if isinstance(cached, LoadResult):
-        return cached
+    # one entry per KB, replaced when the files change (see `_redundancy`)
+    slot = cache.key("registries", code_fingerprint(), str(workspace.kb_root), str(paths))
+    cached = cache.get_parts(slot, 2, first=digest)
+    if cached is not None and isinstance(cached[1], LoadResult):
+        return cached[1]
     loaded = registry_loader.load(workspace.kb_root, paths, digest, jobs)
-    cache.put(key, loaded)
+    cache.put_parts(slot, [digest, loaded])
     return loaded
 
 
 def _redundancy(corpus: Corpus, linted: set[str], cache: Cache | None, jobs: int) -> None:
     """Near-duplicates of the linted pages (a one-file pre-commit run scores that page only),
-    from the cache when no page's text changed since the last identical run."""
+    from the cache when no page's text changed since the last run on the same pages (one entry
+    per selection, replaced when the texts change, so entries do not pile up)."""
     subset = linted if len(linted) < len(corpus.pages) else None
-    key = None
+    slot = inputs = None
     if cache is not None:
+        slot = cache.key("redundancy", code_fingerprint(), sorted(subset or []))
         inputs = corpus.redundancy_inputs_digest()
-        key = cache.key("redundancy", code_fingerprint(), sorted(subset or []), inputs)
-        cached = cache.get(key)
-        if isinstance(cached, dict):
-            corpus.set_redundancy(cached)
+        cached = cache.get_parts(slot, 2, first=inputs)
+        if cached is not None and isinstance(cached[1], dict):
+            corpus.set_redundancy(cached[1])
             return
     corpus.compute_redundancy(subset, jobs)
-    if cache is not None and key is not None:
-        cache.put(key, corpus.redundancy_results())
+    if cache is not None and slot is not None:
+        cache.put_parts(slot, [inputs, corpus.redundancy_results()])
 
 
 def _report(

@@ -129,15 +129,35 @@ def test_unchanged_rerun_reads_one_report_not_every_file(
     args = ["check", str(kb), "--now", NOW, "--format", "json", "--cache-dir", str(cache)]
     first = invoke(*args)
     reads: list[str] = []
-    real_get = cache_module.Cache.get
+    real_get = cache_module.Cache.get_parts
 
-    def counting_get(self: cache_module.Cache, key: str) -> object:
+    def counting_get(self: cache_module.Cache, key: str, count: int, first: object = None) -> object:
         reads.append(key)
-        return real_get(self, key)
+        return real_get(self, key, count, first)
 
-    monkeypatch.setattr(cache_module.Cache, "get", counting_get)
+    monkeypatch.setattr(cache_module.Cache, "get_parts", counting_get)
     assert invoke(*args) == first
     assert len(reads) == 1  # the run's report
+
+
+def test_a_new_report_replaces_the_previous_one(kb: Path, tmp_path: Path) -> None:
+    """Reports of the same selection share one entry: a large KB's cache does not grow by a
+    whole report on every edit."""
+    cache = tmp_path / "cache"
+    args = ["check", str(kb), "--now", NOW, "--cache-dir", str(cache)]
+
+    def entries() -> int:
+        return sum(1 for p in cache.rglob("*") if p.is_file() and p.parent.parent.name == "v1")
+
+    invoke(*args)
+    before = entries()
+    changed = kb / "content/docs/knowledge-base/risks/scheming.mdx"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    invoke(*args)
+    assert entries() == before + 1  # the changed article's new entry; still one report
+    assert invoke(*args, "--format", "concise") == invoke(
+        *args[:-2], "--no-cache", "--format", "concise"
+    )
 
 
 def test_a_reused_report_still_ages_its_scores(kb: Path, tmp_path: Path) -> None:
