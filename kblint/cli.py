@@ -71,7 +71,7 @@ JobsOpt = Annotated[
     typer.Option("--jobs", "-j", min=1, help="Processes for a cold run (default: one per CPU)."),
 ]
 NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help="Neither read nor write the per-file cache.")
+    bool, typer.Option("--no-cache", help="Neither read nor write the cache (results, reports).")
 ]
 CacheDirOpt = Annotated[
     Path | None,
