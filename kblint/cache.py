@@ -62,10 +62,6 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
-    def get(self, key: str) -> Any | None:
-        parts = self.get_parts(key, 1)
-        return parts[0] if parts else None
-
     def get_parts(self, key: str, count: int, first: Any = None) -> list[Any] | None:
         """The first `count` parts of an entry (only those are checked and unpickled); with
         `first`, None unless the first part equals it (the rest is then not unpickled)."""
@@ -92,8 +88,15 @@ class Cache:
         self.hits += 1
         return values
 
-    def put(self, key: str, value: Any) -> None:
-        self.put_parts(key, [value])
+    def get_current(self, slot: str, inputs: str) -> Any | None:
+        """The value kept in `slot` when it was computed from `inputs` (see `put_current`)."""
+        parts = self.get_parts(slot, 2, first=inputs)
+        return parts[1] if parts is not None else None
+
+    def put_current(self, slot: str, inputs: str, value: Any) -> None:
+        """Keep one value per slot, replacing the previous one: results that depend on many
+        files (a whole report, the registries) would otherwise pile up, one per edit."""
+        self.put_parts(slot, [inputs, value])
 
     def put_parts(self, key: str, values: list[Any]) -> None:
         """One entry of several parts: a reader may take only the first ones (one file, not

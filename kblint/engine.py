@@ -49,15 +49,15 @@ def run(
     if plan.cache is not None and snapshot is not None:
         slot, inputs = snapshot
         with gc_paused():  # a report is tens of thousands of acyclic objects
-            previous = plan.cache.get_parts(slot, 2, first=inputs)
-        if previous is not None and isinstance(previous[1], RunReport):
-            return _refreshed(previous[1], options.now)
+            previous = plan.cache.get_current(slot, inputs)
+        if isinstance(previous, RunReport):
+            return _refreshed(previous, options.now)
     from kblint import pipeline  # noqa: PLC0415 - deferred: a reused report needs none of it
 
     report = pipeline.execute(plan)
     if plan.cache is not None and snapshot is not None:
         with gc_paused():
-            plan.cache.put_parts(snapshot[0], [snapshot[1], report])
+            plan.cache.put_current(*snapshot, report)
     return report
 
 

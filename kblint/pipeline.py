@@ -62,11 +62,11 @@ def _registries(workspace: Workspace, cache: Cache | None, digest: str, jobs: in
         return registry_loader.load(workspace.kb_root, paths, digest, jobs)
     # one entry per KB, replaced when the files change (see `_redundancy`)
     slot = cache.key("registries", code_fingerprint(), str(workspace.kb_root), str(paths))
-    cached = cache.get_parts(slot, 2, first=digest)
-    if cached is not None and isinstance(cached[1], LoadResult):
-        return cached[1]
+    cached = cache.get_current(slot, digest)
+    if isinstance(cached, LoadResult):
+        return cached
     loaded = registry_loader.load(workspace.kb_root, paths, digest, jobs)
-    cache.put_parts(slot, [digest, loaded])
+    cache.put_current(slot, digest, loaded)
     return loaded
 
 
@@ -79,13 +79,13 @@ def _redundancy(corpus: Corpus, linted: set[str], cache: Cache | None, jobs: int
     if cache is not None:
         slot = cache.key("redundancy", code_fingerprint(), sorted(subset or []))
         inputs = corpus.redundancy_inputs_digest()
-        cached = cache.get_parts(slot, 2, first=inputs)
-        if cached is not None and isinstance(cached[1], dict):
-            corpus.set_redundancy(cached[1])
+        cached = cache.get_current(slot, inputs)
+        if isinstance(cached, dict):
+            corpus.set_redundancy(cached)
             return
     corpus.compute_redundancy(subset, jobs)
-    if cache is not None and slot is not None:
-        cache.put_parts(slot, [inputs, corpus.redundancy_results()])
+    if cache is not None and slot is not None and inputs is not None:
+        cache.put_current(slot, inputs, corpus.redundancy_results())
 
 
 def _report(

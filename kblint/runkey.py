@@ -7,6 +7,7 @@ never imports the parser, the checks or the corpus.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
 from dataclasses import dataclass
@@ -94,11 +95,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def code_fingerprint() -> list[tuple[str, int, int]]:
+@functools.cache
+def code_fingerprint() -> tuple[tuple[str, int, int], ...]:
     """kblint's own source files (name, size, mtime): a checkout edited without a version bump
-    must not reuse results computed by the old code."""
+    must not reuse results computed by the old code. Read once per process (three cache keys
+    of a run use it)."""
     package = Path(__file__).resolve().parent
-    return [_stat(path) for path in sorted(package.rglob("*.py"))]
+    return tuple(_stat(path) for path in sorted(package.rglob("*.py")))
 
 
 def _stat(path: Path) -> tuple[str, int, int]:
