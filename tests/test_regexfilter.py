@@ -34,14 +34,25 @@ def test_requirement_of_a_weasel_pattern() -> None:
 
 
 @pytest.mark.parametrize(
-    "source",
-    [r"\d+ percent", r"(?:a|\w+)\s+b?", r".*", r"[A-Z]{3}", r"(?=x)", r"x*y?"],
+    ("source", "needed"),
+    [
+        (r"\d+ percent", " percent"),  # the literal after the digits is still required
+        (r"(?:a|\w+)\s+b?", None),  # one alternative has no literal: nothing is certain
+        (r".*", None),
+        (r"[A-Z]{3}", None),
+        (r"(?=x)", None),  # lookarounds match nothing themselves
+        (r"x*y?", None),  # optional literals are not required
+    ],
 )
-def test_patterns_without_a_certain_literal_are_not_filtered(source: str) -> None:
+def test_patterns_without_a_certain_literal_are_not_filtered(
+    source: str, needed: str | None
+) -> None:
     found = requirement(source, 0)
-    assert found is None or found.kind == "literal"  # r"\d+ percent" needs " percent"
-    if found is None:
-        assert may_match(found, "")
+    if needed is None:
+        assert found is None
+    else:
+        assert found == Requirement("literal", text=needed)
+        assert not may_match(found, "no number here")
 
 
 @pytest.mark.parametrize("text", ["ſome", "SOME", "thİs", "thıs", "linK"])
