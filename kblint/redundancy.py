@@ -247,34 +247,69 @@ _PARTITIONS = 64  # hash ranges in which shared shingles are looked for, one at 
 SPARSE_MAX = 16
 
 
-def _word_index(
-    sets: Sequence[Sequence[int]],
-) -> tuple[list[int], dict[int, tuple[int, ...]], list[array[int]]]:
-    """Inverted index of words as bitmaps, and each page's words as indexes into it.
+class _Postings:
+    """The pages (bit positions) of each token of an index, tokens numbered 0, 1, 2, ...
 
-    Column r + 1 is the bitmap of the r-th word (bit i: page i has it), 0 for a word of a single
-    page, which can never be shared, and for a word of a few pages, whose pages are listed in
-    the second result instead. The transposition goes through one byte array laid out
-    byte-of-pages-major, so that the updates for one page hit one contiguous stretch (cache
-    friendly); each word's column is then a strided slice. Very large vocabularies are done in
-    slices of the (sorted) vocabulary to bound that array's size.
+    A token of more than `SPARSE_MAX` pages is a bitmap over the pages; one of fewer pages is a
+    run of bit positions in one flat array. Flat arrays rather than a dict of tuples and a list
+    of ints per page: at 20,000 pages those took ~430 MB for the shared shingles alone (~1
+    million tokens, ~5 million page-token pairs), the arrays ~40 MB; and a forked process reading
+    them writes no reference counts, so it copies none of their memory pages.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size  # bytes of a bitmap
+        self.bitmaps: list[int] = []  # per token; 0 for a listed token (or one of a single page)
+        self.starts = array("Q", [0])  # token t's pages: listed[starts[t] : starts[t + 1]]
+        self.listed = array("I")
+
+    def add_pages(self, bits: list[int]) -> int:
+        """A new token held by the pages `bits` (ascending); returns its number."""
+        if len(bits) > SPARSE_MAX:
+            return self._add(_bitmap(bits, self.size), ())
+        return self._add(0, bits)
+
+    def add_bitmap(self, bitmap: int) -> int:
+        """A new token given as its bitmap (0 for a token no two pages share)."""
+        if bitmap and bitmap.bit_count() <= SPARSE_MAX:
+            return self._add(0, _bits_of(bitmap, 0))
+        return self._add(bitmap, ())
+
+    def _add(self, bitmap: int, bits: Iterable[int]) -> int:
+        self.bitmaps.append(bitmap)
+        self.listed.extend(bits)
+        self.starts.append(len(self.listed))
+        return len(self.bitmaps) - 1
+
+    def counters(self, tokens: Sequence[int]) -> list[int]:
+        """For every page, how many of `tokens` it holds, as bit-sliced planes."""
+        dense = _bit_sliced_sum(list(filter(None, map(self.bitmaps.__getitem__, tokens))))
+        listed, starts = self.listed, self.starts
+        runs = (listed[starts[token] : starts[token + 1]] for token in tokens)
+        return _add_counters(dense, _planes_of(Counter(chain.from_iterable(runs)), self.size))
+
+
+def _word_index(sets: Sequence[Sequence[int]]) -> tuple[_Postings, list[array[int]]]:
+    """Inverted index of words, and each page's words as token numbers in it.
+
+    Token r + 1 is the r-th word of the sorted vocabulary (token 0 is held by no page). The
+    transposition goes through one byte array laid out byte-of-pages-major, so that the updates
+    for one page hit one contiguous stretch (cache friendly); each word's bitmap is then a
+    strided slice. Very large vocabularies are done in slices of the vocabulary to bound that
+    array's size.
     """
     vocabulary = sorted(set(chain.from_iterable(sets)))
     rank = {word: index + 1 for index, word in enumerate(vocabulary)}
     size = (len(sets) + 7) // 8
     chunk = max(1, _BLOCK_BYTES // max(size, 1))
-    columns = [0]
-    listed: dict[int, tuple[int, ...]] = {}
+    postings = _Postings(size)
+    postings.add_bitmap(0)
     ranks = [array("I") for _ in sets]
     for start in range(0, len(vocabulary), chunk):
         words = vocabulary[start : start + chunk]
         for column in _transpose(sets, words, rank, size, ranks):
-            if column and column.bit_count() <= SPARSE_MAX:
-                listed[len(columns)] = tuple(_bits_of(column, 0))
-                columns.append(0)
-            else:
-                columns.append(column)
-    return columns, listed, ranks
+            postings.add_bitmap(column)
+    return postings, ranks
 
 
 def _transpose(
@@ -301,11 +336,9 @@ def _transpose(
     return columns
 
 
-def _shingle_index(
-    pages: Sequence[Sequence[int]],
-) -> tuple[dict[int, int], dict[int, tuple[int, ...]], list[list[int]]]:
-    """The shingles shared by two or more pages: bitmaps of the widely shared ones, page lists
-    of the others; and each page's shared shingles.
+def _shingle_index(pages: Sequence[Sequence[int]]) -> tuple[_Postings, list[array[int]]]:
+    """Inverted index of the shingles shared by two or more pages, and each page's shared
+    shingles as token numbers in it.
 
     Nearly every shingle is unique to its page. Finding the shared ones takes a set lookup and
     insertion per shingle; doing it per hash range (the packed shingles are sorted, so a range is
@@ -317,37 +350,32 @@ def _shingle_index(
         [0, *(bisect_left(page, low + k * step) for k in range(1, _PARTITIONS)), len(page)]
         for page in pages
     ]
-    dense: dict[int, int] = {}
-    sparse: dict[int, tuple[int, ...]] = {}
-    shared_of: list[list[int]] = [[] for _ in pages]
-    size = (len(pages) + 7) // 8
+    postings = _Postings((len(pages) + 7) // 8)
+    tokens_of = [array("I") for _ in pages]
     for part in range(_PARTITIONS):
         slices = [
             list(page[cut[part] : cut[part + 1]]) for page, cut in zip(pages, cuts, strict=True)
         ]
-        for value, bits in _shared_postings(slices, shared_of).items():
-            if len(bits) > SPARSE_MAX:
-                dense[value] = _bitmap(bits, size)
-            else:
-                sparse[value] = tuple(bits)
-    return dense, sparse, shared_of
+        _add_shared(slices, postings, tokens_of)
+    return postings, tokens_of
 
 
-def _shared_postings(slices: list[list[int]], shared_of: list[list[int]]) -> dict[int, list[int]]:
-    """The pages (bits, ascending) of each value found in two or more of `slices`."""
+def _add_shared(slices: list[list[int]], postings: _Postings, tokens_of: list[array[int]]) -> None:
+    """Add the values found in two or more of `slices` (one per page) as tokens."""
     seen: set[int] = set()
     shared: set[int] = set()
     for values in slices:
         shared.update(seen.intersection(values))
         seen.update(values)
     del seen
-    postings: dict[int, list[int]] = {value: [] for value in shared}
-    for bit, values in enumerate(slices):
-        hits = shared.intersection(values)
+    hits_of = [shared.intersection(values) for values in slices]
+    pages_of: dict[int, list[int]] = {value: [] for value in shared}
+    for bit, hits in enumerate(hits_of):
         for value in hits:
-            postings[value].append(bit)
-        shared_of[bit].extend(hits)
-    return postings
+            pages_of[value].append(bit)
+    token = {value: postings.add_pages(bits) for value, bits in pages_of.items()}
+    for tokens, hits in zip(tokens_of, hits_of, strict=True):
+        tokens.extend(map(token.__getitem__, hits))
 
 
 def _bitmap(bits: list[int], size: int) -> int:
@@ -478,16 +506,18 @@ def _at_least(planes: list[int], k: int, full: int) -> int:
 
 #: The set bits of every byte value, for reading bitmaps back a byte at a time.
 _BYTE_BITS = [tuple(i for i in range(8) if value >> i & 1) for value in range(256)]
+_NONZERO_BYTE = re.compile(rb"[^\x00]")
 
 
 def _bits_of(bitmap: int, base: int) -> list[int]:
     """`base +` the positions of the set bits, ascending."""
     found: list[int] = []
     data = bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")
-    for index, byte in enumerate(data):
-        if byte:
-            at = base + 8 * index
-            found.extend(at + i for i in _BYTE_BITS[byte])
+    # the regex skips runs of zero bytes in C: a word's bitmap of a few pages is mostly zeros
+    for match in _NONZERO_BYTE.finditer(data):
+        index = match.start()
+        at = base + 8 * index
+        found.extend(at + i for i in _BYTE_BITS[data[index]])
     return found
 
 
@@ -534,12 +564,8 @@ class _Group:
         pages = [fingerprints[i] for i in order]
         self.word_size = [fp.word_count for fp in pages]
         self.shingle_size = [fp.shingle_count for fp in pages]
-        self.words, self.listed_words, self.page_ranks = _word_index(
-            [_unpack(fp.words) for fp in pages]
-        )
-        self.shingles, self.sparse_shingles, self.page_shingles = _shingle_index(
-            [_unpack(fp.shingles) for fp in pages]
-        )
+        self.words, self.page_words = _word_index([_unpack(fp.words) for fp in pages])
+        self.shingles, self.page_shingles = _shingle_index([_unpack(fp.shingles) for fp in pages])
         self.size = (len(order) + 7) // 8
         self.buckets = self._buckets()
 
@@ -571,21 +597,8 @@ class _Row:
 
     def __init__(self, group: _Group, bit: int) -> None:
         self.group, self.bit = group, bit
-        ranks, listed_words = group.page_ranks[bit], group.listed_words
-        self.words = _add_counters(
-            _bit_sliced_sum(list(filter(None, map(group.words.__getitem__, ranks)))),
-            _planes_of(
-                Counter(chain.from_iterable(listed_words[r] for r in ranks if r in listed_words)),
-                group.size,
-            ),
-        )
-        tokens = group.page_shingles[bit]
-        dense, sparse = group.shingles, group.sparse_shingles
-        listed = Counter(chain.from_iterable(sparse[h] for h in tokens if h in sparse))
-        self.shingles = _add_counters(
-            _bit_sliced_sum([dense[h] for h in tokens if h in dense]),
-            _planes_of(listed, group.size),
-        )
+        self.words = group.words.counters(group.page_words[bit])
+        self.shingles = group.shingles.counters(group.page_shingles[bit])
         self.word_bytes = [plane.to_bytes(group.size, "little") for plane in self.words]
         self.shingle_bytes = [plane.to_bytes(group.size, "little") for plane in self.shingles]
         self.slices: dict[int, tuple[list[int], list[int]]] = {}
