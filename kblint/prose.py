@@ -14,8 +14,9 @@ import re
 from kblint.article import Article
 from kblint.mdx import blank
 from kblint.metrics import Intervals, code_intervals
+from kblint.urls import BareUrlScanner
 
-_BARE_URL = re.compile(r"(?:https?|ftp)://[^\s<>()\]]+|\bwww\.[^\s<>()\]]+")
+_BARE_URLS = BareUrlScanner(r"[^\s<>()\]]", scheme_boundary=False, scheme_tail_optional=False)
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>")
 
 
@@ -35,7 +36,7 @@ def non_prose_spans(article: Article) -> list[tuple[int, int]]:
         spans.append((link.start, link.start + opening))
         spans.append((link.start + opening + len(link.text), link.end))
     text = article.text
-    spans += [m.span() for m in _BARE_URL.finditer(text, article.body_start)]
+    spans += _BARE_URLS.spans(text, article.body_start)
     spans += [m.span() for m in _AUTOLINK.finditer(text, article.body_start)]
     return spans
 

@@ -20,11 +20,12 @@ from kblint.markdown import Link
 from kblint.metrics import Intervals
 from kblint.model import Edit
 from kblint.registries import Resource
+from kblint.urls import BareUrlScanner
 
 _NUMERIC_ID = re.compile(r"E\d+")
 _SPACE = re.compile(r"\s+")
 # Bare URLs in the text; `www.` without a scheme too. Trailing sentence punctuation is trimmed.
-_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"'`]*|\bwww\.[^\s<>()\[\]\"'`]+")
+_BARE_URLS = BareUrlScanner(r"[^\s<>()\[\]\"'`]", scheme_boundary=True, scheme_tail_optional=True)
 _TRAILING = ".,;:!?*_"
 _EXAMPLE_DOMAINS = frozenset({"example.com", "example.org", "example.net"})
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
@@ -237,14 +238,14 @@ def fake_url(ctx: FileContext, options: dict[str, Any]) -> Iterator[Hit]:
             shown = link.target or "(empty)"
             yield Hit(_fake_message(shown, reason), offset=start, end_offset=link.end)
     in_links = Intervals(link_spans)
-    for match in _BARE_URL.finditer(article.text, article.body_start):
-        if match.start() in skip or match.start() in in_links:
+    text = article.text
+    for start, end in _BARE_URLS.spans(text, article.body_start):
+        if start in skip or start in in_links:
             continue
-        url = match.group(0).rstrip(_TRAILING)
+        url = text[start:end].rstrip(_TRAILING)
         reason = placeholder_reason(url, whole_target=False)
         if reason is not None:
-            end = match.start() + len(url)
-            yield Hit(_fake_message(url, reason), offset=match.start(), end_offset=end)
+            yield Hit(_fake_message(url, reason), offset=start, end_offset=start + len(url))
 
 
 def _not_text(article: Article, code: Intervals) -> Intervals:
@@ -275,8 +276,11 @@ def placeholder_reason(url: str, whole_target: bool) -> str | None:
     if token is not None:
         return f'"{token.group(0)}" is a placeholder'
     # An archive or proxy URL wraps the real one: web.archive.org/web/2025/https://…
-    inner = _BARE_URL.search(url, url.find("://") + 3) if "://" in url else None
-    return placeholder_reason(inner.group(0), whole_target=False) if inner else None
+    inner = _BARE_URLS.spans(url, url.find("://") + 3) if "://" in url else []
+    if not inner:
+        return None
+    start, end = inner[0]
+    return placeholder_reason(url[start:end], whole_target=False)
 
 
 def _host_reason(host: str) -> str | None:
