@@ -407,3 +407,19 @@ def test_rows_shared_among_processes_give_the_same_result(monkeypatch: pytest.Mo
     monkeypatch.setattr(redundancy, "PARALLEL_ROWS", 1)
     kb = synthetic_kb(6)
     assert compute(kb, jobs=2) == compute(kb, jobs=1) == brute_force(kb)
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_index_built_by_forked_processes_gives_the_same_result(
+    jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the hash ranges go to forked processes and come back renumbered; rows stay here
+    monkeypatch.setattr(redundancy, "PARALLEL_INDEX", 1)
+    monkeypatch.setattr(redundancy, "PARALLEL_ROWS", 10**9)
+    kb = synthetic_kb(7)
+    serial = redundancy._Group([fp for _, fp in kb if fp.eligible], jobs=1)
+    forked = redundancy._Group([fp for _, fp in kb if fp.eligible], jobs=jobs)
+    for name in ("bitmaps", "starts", "listed"):
+        assert getattr(forked.shingles, name) == getattr(serial.shingles, name)
+    assert forked.page_shingles == serial.page_shingles
+    assert compute(kb, jobs=jobs) == brute_force(kb)
