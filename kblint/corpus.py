@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from kblint.model import pickled_by_fields
 from kblint.redundancy import Fingerprint, PageKey
-from kblint.redundancy import compute as compute_redundancy
+from kblint.redundancy import score as score_redundancy
 from kblint.registries import Entity, Registries
 
 NUMERIC_ID_PREFIX = "E"
@@ -49,7 +49,9 @@ class PageSummary:
     research_importance: float | None
     numeric_id_line: int = 1  # file line of the frontmatter `numericId` key
     internal_links: tuple[LinkRef, ...] = ()  # Markdown links whose target starts with `/`
-    fingerprint: Fingerprint | None = None  # shingles and long words for redundancy (§10)
+    # shingles and long words for redundancy (§10); the pipeline takes them out before the corpus
+    # is built (see `pipeline._take_fingerprints`)
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,29 +178,34 @@ class Corpus:
 
     # -- redundancy -------------------------------------------------------------------------
 
-    def compute_redundancy(self, targets: Collection[str] | None = None, jobs: int = 1) -> None:
-        """Spec §10 for the pages linted (`targets`, rel paths; None = all), against every page."""
-        pages = [page for page in self.pages if page.fingerprint is not None]
-        keyed = [
-            (PageKey(p.id, p.title, p.path, p.content_format), p.fingerprint)
-            for p in pages
-            if p.fingerprint is not None
-        ]
+    def compute_redundancy(
+        self,
+        fingerprints: dict[str, Fingerprint],
+        targets: Collection[str] | None = None,
+        jobs: int = 1,
+    ) -> None:
+        """Spec §10 for the pages linted (`targets`, rel paths; None = all), against every page
+        with a fingerprint (by rel path). Takes the fingerprints out of `fingerprints`: the
+        computation frees them as soon as they are indexed (see `redundancy.score`)."""
+        pages = [page for page in self.pages if page.rel_path in fingerprints]
+        keys = [PageKey(p.id, p.title, p.path, p.content_format) for p in pages]
+        handed_over: list[Fingerprint | None] = [fingerprints.pop(p.rel_path) for p in pages]
         wanted = None
         if targets is not None:
             wanted = {index for index, page in enumerate(pages) if page.rel_path in targets}
-        results = compute_redundancy(keyed, wanted, jobs)
+        results = score_redundancy(keys, handed_over, wanted, jobs)
         self._redundancy = {page.rel_path: r for page, r in zip(pages, results, strict=True)}
 
-    def redundancy_inputs_digest(self) -> str:
+    def redundancy_inputs_digest(self, fingerprints: dict[str, Fingerprint]) -> str:
         """What `compute_redundancy` depends on: every page's identity and fingerprint."""
         digest = hashlib.blake2b(digest_size=20)
         for page in self.pages:
-            if page.fingerprint is not None:
+            fingerprint = fingerprints.get(page.rel_path)
+            if fingerprint is not None:
                 for part in (page.rel_path, page.id, page.title, page.path, page.content_format):
                     digest.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
-                digest.update(page.fingerprint.shingles)
-                digest.update(page.fingerprint.words)
+                digest.update(fingerprint.shingles)
+                digest.update(fingerprint.words)
         return digest.hexdigest()
 
     def redundancy_results(self) -> dict[str, dict[str, Any]]:
@@ -208,10 +215,8 @@ class Corpus:
         self._redundancy = dict(results)
 
     def redundancy(self, rel_path: str) -> dict[str, Any]:
-        """Spec §10 for one page (after `compute_redundancy`, or computed now for all pages)."""
-        if self._redundancy is None:
-            self.compute_redundancy()
-        assert self._redundancy is not None
+        """Spec §10 for one page (after `compute_redundancy` or `set_redundancy`)."""
+        assert self._redundancy is not None, "near-duplicates were not computed"
         return self._redundancy.get(rel_path, {"maxSimilarity": 0, "similarPages": []})
 
     # -- rankings ---------------------------------------------------------------------------

@@ -348,8 +348,8 @@ def _transpose(
 
 
 #: From this many pages on, the hash ranges of the shingle index are worked on by forked
-#: processes while this one builds the word index (17.5 s serial at 20,000 pages): below it,
-#: starting processes costs more than it saves (0.3 s at 700 pages).
+#: processes (the index took 17 s at 20,000 pages in one process, 10 s with two): below it,
+#: starting processes costs more than it saves (the index takes 0.3 s at 700 pages).
 PARALLEL_INDEX = 2000
 _FORKED_RANGES: tuple[Sequence[Sequence[int]], list[list[int]], int] | None = None
 
@@ -358,13 +358,14 @@ def _indexes(
     shingles: Sequence[Sequence[int]], words: Sequence[Sequence[int]], jobs: int
 ) -> tuple[_Index, _Index]:
     """Inverted index of the shingles shared by two or more pages, with each page's shared
-    shingles as token numbers in it; and the word index (`_word_index`), built here so that it
-    overlaps the forked processes' work on the shingles.
+    shingles as token numbers in it; and the word index (`_word_index`).
 
     Nearly every shingle is unique to its page. Finding the shared ones takes a set lookup and
     insertion per shingle; doing it per hash range (the packed shingles are sorted, so a range is
     a slice) keeps the sets small and cache-friendly: 2.5 times faster than one big set (measured
-    on 11 million shingles). The ranges are independent, so forked processes can share them.
+    on 11 million shingles). The ranges are independent, so forked processes can share them;
+    the numbers their tokens get depend on the order they come back in, which changes nothing
+    else.
     """
     global _FORKED_RANGES  # noqa: PLW0603 - handed to the forked workers, cleared after
     step, low = (1 << _HASH_BITS) // _PARTITIONS, -(1 << (_HASH_BITS - 1))
@@ -376,15 +377,14 @@ def _indexes(
     postings = _Postings(size)
     tokens_of = [array("I") for _ in shingles]
     _FORKED_RANGES = (shingles, cuts, size)
+    word_index = _word_index(words)
     try:
         if jobs > 1 and len(shingles) >= PARALLEL_INDEX and can_fork():
+            # this process only merges, as the results come: they do not pile up here
             with fork_pool(jobs) as pool:
-                ranges = pool.imap(_range_of, range(_PARTITIONS))
-                word_index = _word_index(words)
-                for shared in ranges:
+                for shared in pool.imap_unordered(_range_of, range(_PARTITIONS)):
                     shared.add_to(postings, tokens_of)
         else:
-            word_index = _word_index(words)
             for part in range(_PARTITIONS):
                 _range_of(part).add_to(postings, tokens_of)
     finally:
@@ -764,26 +764,42 @@ def compute(
     wanted: Collection[int] | None = None,
     jobs: int = 1,
 ) -> list[dict[str, Any]]:
-    """The `redundancy` field of every page, in input (walk) order.
+    """The `redundancy` field of every page, in input (walk) order (see `score`)."""
+    return score([key for key, _ in pages], [fp for _, fp in pages], wanted, jobs)
+
+
+def score(
+    keys: Sequence[PageKey],
+    fingerprints: list[Fingerprint | None],
+    wanted: Collection[int] | None = None,
+    jobs: int = 1,
+) -> list[dict[str, Any]]:
+    """The `redundancy` field of every page, in input (walk) order; a page without a
+    fingerprint takes no part.
 
     With `wanted` (indices into `pages`), only those pages are scored against all the others
     (the rest get an empty result): what a pre-commit run on one file needs, at the cost of
     building the index plus one row per wanted page instead of a row per page. With `jobs`
-    above one, the rows (four fifths of the work) are shared among forked processes.
+    above one, the index and the rows (four fifths of the work) are shared among forked
+    processes. Once a group is indexed its entries of `fingerprints` are set to None: the caller
+    hands them over, and they are the bulk of the memory (~370 MB at 20,000 pages), which the
+    scoring does not need.
     """
-    best: list[list[tuple[int, int]]] = [[] for _ in pages]  # (score, index in `pages`)
+    best: list[list[tuple[int, int]]] = [[] for _ in keys]  # (score, index in `keys`)
     groups: dict[str, list[int]] = {}
-    for index, (key, fingerprint) in enumerate(pages):
-        if fingerprint.eligible:
+    for index, (key, fingerprint) in enumerate(zip(keys, fingerprints, strict=True)):
+        if fingerprint is not None and fingerprint.eligible:
             groups.setdefault(key.content_format, []).append(index)
     if wanted is not None and len(wanted) <= DIRECT_LIMIT:
         for members in groups.values():
             for index in set(members).intersection(wanted):
-                best[index] = _direct_top(index, members, pages)
-        return [_record(partners, pages) for partners in best]
+                best[index] = _direct_top(index, members, fingerprints)
+        return [_record(partners, keys) for partners in best]
     with gc_paused():
         for members in groups.values():
-            group = _Group([pages[m][1] for m in members], jobs)
+            group = _Group([cast("Fingerprint", fingerprints[m]) for m in members], jobs)
+            for member in members:
+                fingerprints[member] = None
             bits = [
                 bit
                 for bit, member in enumerate(group.member)
@@ -791,7 +807,7 @@ def compute(
             ]
             for bit, partners in zip(bits, _tops(group, bits, jobs), strict=True):
                 best[members[group.member[bit]]] = [(s, members[m]) for s, m in partners]
-    return [_record(partners, pages) for partners in best]
+    return [_record(partners, keys) for partners in best]
 
 
 #: Fewer rows than this are scored in this process: forking costs more than it saves.
@@ -834,20 +850,20 @@ DIRECT_LIMIT = 4
 
 
 def _direct_top(
-    index: int, members: list[int], pages: Sequence[tuple[PageKey, Fingerprint]]
+    index: int, members: list[int], fingerprints: Sequence[Fingerprint | None]
 ) -> list[tuple[int, int]]:
     """The best partners of one page, from exact set intersections with every other member.
 
     Same result as the index: every pair is scored exactly; ties go to walk order.
     """
-    mine = pages[index][1]
+    mine = cast("Fingerprint", fingerprints[index])
     shingles, words = set(_unpack(mine.shingles)), set(_unpack(mine.words))
     sizes = (len(shingles), len(words))
     scored: list[tuple[int, int]] = []
     for other in members:
         if other == index:
             continue
-        theirs = pages[other][1]
+        theirs = cast("Fingerprint", fingerprints[other])
         common_w = len(words.intersection(_unpack(theirs.words)))
         common_s = len(shingles.intersection(_unpack(theirs.shingles)))
         pair = (sizes[0], theirs.shingle_count, sizes[1], theirs.word_count)
@@ -857,12 +873,10 @@ def _direct_top(
     return [(s, -negative) for s, negative in sorted(scored, reverse=True)[:TOP_PAGES]]
 
 
-def _record(
-    partners: list[tuple[int, int]], pages: Sequence[tuple[PageKey, Fingerprint]]
-) -> dict[str, Any]:
+def _record(partners: list[tuple[int, int]], keys: Sequence[PageKey]) -> dict[str, Any]:
     """One page's `redundancy` value from its best partners (best first)."""
     similar = [
         {"id": key.id, "title": key.title, "path": key.path, "similarity": score}
-        for score, key in ((s, pages[i][0]) for s, i in partners)
+        for score, key in ((s, keys[i]) for s, i in partners)
     ]
     return {"maxSimilarity": partners[0][0] if partners else 0, "similarPages": similar}
