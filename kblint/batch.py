@@ -14,7 +14,7 @@ from kblint import cache as cache_module
 from kblint import markdown
 from kblint.analysis import FileResult, RunContext, analyse
 from kblint.corpus import PageSummary
-from kblint.gcpause import gc_paused
+from kblint.memory import gc_paused
 from kblint.procs import can_fork
 from kblint.record import refresh_record
 from kblint.runkey import Task

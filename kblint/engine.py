@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kblint import gitdates, registry_loader
 from kblint.cache import Cache
-from kblint.gcpause import gc_paused
+from kblint.memory import gc_paused
 from kblint.runkey import RunInputs, Task, task_keys
 from kblint.runmodel import (
     ArticleReport,

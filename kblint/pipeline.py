@@ -20,7 +20,7 @@ from kblint.checks import CorpusContext, Hit
 from kblint.config import EffectiveRule
 from kblint.corpus import Corpus
 from kblint.discovery import PageIdentity
-from kblint.gcpause import gc_paused
+from kblint.memory import gc_paused, release_freed_memory
 from kblint.model import Finding
 from kblint.record import PageRecord
 from kblint.redundancy import Fingerprint
@@ -32,6 +32,9 @@ from kblint.runmodel import ArticleReport, RunOptions, RunPlan, RunReport, displ
 from kblint.runner import run_corpus_rules, to_finding
 from kblint.workspace import Workspace
 
+#: From this many articles on, freed memory is handed back to the system between the phases.
+LARGE_RUN = 2000
+
 
 def execute(plan: RunPlan) -> RunReport:
     workspace, inputs, cache, options = plan.workspace, plan.inputs, plan.cache, plan.options
@@ -41,8 +44,10 @@ def execute(plan: RunPlan) -> RunReport:
     )
     results = analyse_all(list(plan.tasks), context, cache, options.jobs, list(plan.keys))
     fingerprints = _take_fingerprints(results)
-    with gc_paused():  # tens of thousands of acyclic objects: see gcpause
+    with gc_paused():  # tens of thousands of acyclic objects: see kblint.memory
         corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
+    if len(results) >= LARGE_RUN:
+        release_freed_memory()  # what receiving the results left behind, before the index
     targets = list(plan.targets)
     for path in _linking_to_deleted(workspace, corpus, options.deleted, set(targets)):
         results[path] = analyse(path, workspace.rel_path(path), context, True)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Any, TypeAlias, cast
 
-from kblint.gcpause import gc_paused
+from kblint.memory import gc_paused, release_freed_memory
 from kblint.model import pickled_by_fields
 from kblint.procs import can_fork, fork_pool
 
@@ -351,7 +351,7 @@ def _transpose(
 #: processes (the index took 17 s at 20,000 pages in one process, 10 s with two): below it,
 #: starting processes costs more than it saves (the index takes 0.3 s at 700 pages).
 PARALLEL_INDEX = 2000
-_FORKED_RANGES: tuple[Sequence[Sequence[int]], list[list[int]], int] | None = None
+_FORKED_RANGES: tuple[Sequence[Sequence[int]], list[array[int]], int] | None = None
 
 
 def _indexes(
@@ -369,8 +369,12 @@ def _indexes(
     """
     global _FORKED_RANGES  # noqa: PLW0603 - handed to the forked workers, cleared after
     step, low = (1 << _HASH_BITS) // _PARTITIONS, -(1 << (_HASH_BITS - 1))
+    # arrays, not lists of ints: a forked process reading an int writes its reference count,
+    # which copies the memory page it is on (lists cost each worker ~45 MB at 20,000 pages)
     cuts = [
-        [0, *(bisect_left(page, low + k * step) for k in range(1, _PARTITIONS)), len(page)]
+        array(
+            "I", [0, *(bisect_left(page, low + k * step) for k in range(1, _PARTITIONS)), len(page)]
+        )
         for page in shingles
     ]
     size = (len(shingles) + 7) // 8
@@ -800,6 +804,8 @@ def score(
             group = _Group([cast("Fingerprint", fingerprints[m]) for m in members], jobs)
             for member in members:
                 fingerprints[member] = None
+            if len(members) >= PARALLEL_INDEX:
+                release_freed_memory()  # before the rows fork: see kblint.memory
             bits = [
                 bit
                 for bit, member in enumerate(group.member)

@@ -19,7 +19,7 @@ from kblint import schemas
 from kblint.config import RegistryPaths
 from kblint.facts import CitationStats
 from kblint.frontmatter import Yaml12Loader
-from kblint.gcpause import gc_paused
+from kblint.memory import gc_paused
 from kblint.procs import can_fork, fork_pool
 from kblint.registries import (
     EditLogEntry,

@@ -1,0 +1,41 @@
+"""Memory at knowledge-base scale: pausing the cyclic garbage collector, returning freed heap.
+
+Registries, the results of thousands of files and the near-duplicate index are millions of
+small objects without reference cycles. While they are built, the collector keeps re-scanning
+the ever larger heap: measured at 5,000 articles, it doubled the time to load the registries.
+Reference counting still frees everything as usual; only the cycle search waits.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def release_freed_memory() -> None:
+    """Give the heap's free pages back to the operating system (glibc's `malloc_trim`).
+
+    CPython frees a large object with `free()`, and glibc keeps freed memory mapped unless it
+    lies at the top of the heap: after the near-duplicate search dropped the fingerprints of
+    20,000 pages (~370 MB), the resident size did not fall at all until `malloc_trim(0)`
+    (measured: 647 MB before, 318 MB after). Elsewhere (macOS, musl, Windows) a no-op.
+    """
+    import ctypes  # noqa: PLC0415 - 10 ms: only large runs get here, never a warm one
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):
+        return
+    trim(0)
