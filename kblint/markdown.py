@@ -114,6 +114,9 @@ def parser(mdx: bool) -> MarkdownIt:
     md.disable(["emphasis", "entity", "newline"])
     md.core.ruler.disable("text_join")
     md.core.ruler.at("inline", _inline_with_brackets)
+    # The article text is already LF-only (`article.normalise`); `parse` replaces NUL itself,
+    # and only when there is one (the core rule runs two regex passes over every article).
+    md.core.ruler.disable("normalize")
     if mdx:
         md.disable("code")
     return md
@@ -130,6 +133,8 @@ def _inline_with_brackets(state: StateCore) -> None:
 
 def parse(masked: str, index: LineIndex, mdx: bool) -> MarkdownLayer:
     """Parse the masked article text and extract what the page record needs."""
+    if "\0" in masked:  # what markdown-it's `normalize` does (same length: offsets hold)
+        masked = masked.replace("\0", "\ufffd")
     tokens = parser(mdx).parse(masked, {})
     layer = MarkdownLayer([], [], [], [], [])
     mapper = _InlineMapper(masked, index)

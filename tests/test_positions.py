@@ -291,6 +291,20 @@ def test_link_position_next_to_escaped_pipe() -> None:
     assert article_from_text(text).position(link.start) == Position(3, 16)
 
 
+
+def test_nul_characters_do_not_move_links() -> None:
+    # markdown-it's own normalisation is off (the text is LF-only already); a NUL, which it
+    # would have replaced by U+FFFD, is replaced by kblint without changing any offset
+    text = "# T\n\nA\0 line with [a link](https://x.org/\0) and \0 more [b](/c/).\n"
+    # 1-based columns on line 3: "A\0 line with [" → the link opens at column 14
+    article = parse_text(Path("t.mdx"), "t.mdx", text)  # `decode` refuses NUL in the first 8 KB
+    first, second = article.md_layer.links
+    assert (first.text, first.target) == ("a link", "https://x.org/%EF%BF%BD")
+    assert article.position(first.start) == Position(3, 14)
+    assert (second.text, second.target) == ("b", "/c/")
+    assert text[second.start : second.end] == "[b](/c/)"
+
+
 # --- MDX problems ------------------------------------------------------------------------------
 
 

@@ -13,6 +13,8 @@ from math import floor
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kblint import redundancy
 from kblint.redundancy import Fingerprint, PageKey, compute, similarity_text
@@ -162,6 +164,19 @@ def test_heading_markers_emphasis_and_links() -> None:
 
 def test_non_ascii_and_case() -> None:
     assert similarity_text("Café NAÏVE  résumé\t\n42 x_y", 0, [], []) == "caf na ve r sum 42 x_y"
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(list("aZ09_ *-.,'\t\n\u00a0\u2003\u3000éİKß"))))
+def test_words_are_what_the_spec_says(text: str) -> None:
+    # the spec's wording, step by step (no table rows, headings, links or tags in this text):
+    # emphasis markers removed; lower-cased; not an ASCII letter, digit, `_` or white space →
+    # a space; white space collapsed
+    lowered = text.replace("*", "").lower()
+    kept = (
+        c if (c.isascii() and (c.isalnum() or c == "_")) or c.isspace() else " " for c in lowered
+    )
+    assert similarity_text(text, 0, [], []) == " ".join("".join(kept).split())
 
 
 def test_spans_before_body_and_overlapping_spans() -> None:
