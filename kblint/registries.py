@@ -12,8 +12,10 @@ from typing import Any
 
 from kblint import urls
 from kblint.facts import CitationStats
+from kblint.model import pickled_by_fields
 
 
+@pickled_by_fields  # the cached registries hold tens of thousands
 @dataclass(frozen=True, slots=True)
 class RelatedEntry:
     id: str
@@ -21,6 +23,7 @@ class RelatedEntry:
     relationship: str | None
 
 
+@pickled_by_fields  # the cached registries hold tens of thousands
 @dataclass(frozen=True, slots=True)
 class Entity:
     id: str
@@ -34,6 +37,7 @@ class Entity:
     auto: bool = False  # made from a page's frontmatter `entityType` (spec §4)
 
 
+@pickled_by_fields  # the cached registries hold tens of thousands
 @dataclass(frozen=True, slots=True)
 class Resource:
     id: str
@@ -45,6 +49,7 @@ class Resource:
     source: str = ""
 
 
+@pickled_by_fields  # the cached registries hold tens of thousands
 @dataclass(frozen=True, slots=True)
 class EditLogEntry:
     date: str
