@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from kblint import gitdates, registry_loader
 from kblint.cache import Cache
 from kblint.memory import gc_paused
-from kblint.runkey import RunInputs, Task, task_keys
+from kblint.runkey import RunInputs, Task, redundancy_slot, registries_slot, task_keys
 from kblint.runmodel import (
     ArticleReport,
     RunOptions,
@@ -46,12 +46,40 @@ def run(
 ) -> RunReport:
     plan = _plan(workspace, book, targets, options)
     snapshot = _snapshot_keys(plan)
-    if plan.cache is not None and snapshot is not None:
-        slot, inputs = snapshot
-        with gc_paused():  # a report is tens of thousands of acyclic objects
-            previous = plan.cache.get_current(slot, inputs)
-        if isinstance(previous, RunReport):
-            return _refreshed(previous, options.now)
+    report = _reused(plan, snapshot)
+    if report is None:
+        report = _executed(plan, snapshot)
+    if plan.cache is not None:
+        plan.cache.prune_if_due(lambda: _in_use(plan, snapshot))
+    return report
+
+
+def _in_use(plan: RunPlan, snapshot: tuple[str, str] | None) -> set[str]:
+    """The cache entries this run reads or would read: every article's (all are planned,
+    linted or not), its report's, and the registries' and near-duplicates' that a run on the
+    same selection reads when the report cannot be reused."""
+    cache, workspace = plan.cache, plan.workspace
+    assert cache is not None
+    in_use = {key for key in plan.keys if key is not None}
+    in_use.add(registries_slot(cache, workspace.kb_root, workspace.config.registries))
+    linted = [task.rel_path for task in plan.tasks if task.want_record]
+    in_use.add(redundancy_slot(cache, linted))
+    in_use.add(redundancy_slot(cache, None))  # all linted, as a full run's pipeline names it
+    if snapshot is not None:
+        in_use.add(snapshot[0])
+    return in_use
+
+
+def _reused(plan: RunPlan, snapshot: tuple[str, str] | None) -> RunReport | None:
+    if plan.cache is None or snapshot is None:
+        return None
+    slot, inputs = snapshot
+    with gc_paused():  # a report is tens of thousands of acyclic objects
+        previous = plan.cache.get_current(slot, inputs)
+    return _refreshed(previous, plan.options.now) if isinstance(previous, RunReport) else None
+
+
+def _executed(plan: RunPlan, snapshot: tuple[str, str] | None) -> RunReport:
     from kblint import pipeline  # noqa: PLC0415 - deferred: a reused report needs none of it
 
     report = pipeline.execute(plan)

@@ -27,7 +27,7 @@ from kblint.redundancy import Fingerprint
 from kblint.registry_loader import LoadResult, RegistryIssue
 from kblint.regression import regressions
 from kblint.rulebook import RuleBook
-from kblint.runkey import code_fingerprint
+from kblint.runkey import redundancy_slot, registries_slot
 from kblint.runmodel import ArticleReport, RunOptions, RunPlan, RunReport, display_path
 from kblint.runner import run_corpus_rules, to_finding
 from kblint.workspace import Workspace
@@ -69,7 +69,7 @@ def _registries(workspace: Workspace, cache: Cache | None, digest: str, jobs: in
     if cache is None:
         return registry_loader.load(workspace.kb_root, paths, digest, jobs)
     # one entry per KB, replaced when the files change (see `_redundancy`)
-    slot = cache.key("registries", code_fingerprint(), str(workspace.kb_root), str(paths))
+    slot = registries_slot(cache, workspace.kb_root, paths)
     cached = cache.get_current(slot, digest)
     if isinstance(cached, LoadResult):
         return cached
@@ -104,7 +104,7 @@ def _redundancy(
     subset = linted if len(linted) < len(corpus.pages) else None
     slot = inputs = None
     if cache is not None:
-        slot = cache.key("redundancy", code_fingerprint(), sorted(subset or []))
+        slot = redundancy_slot(cache, subset)
         inputs = corpus.redundancy_inputs_digest(fingerprints)
         cached = cache.get_current(slot, inputs)
         if isinstance(cached, dict):

@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import json
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +62,16 @@ def _key(task: Task, git: GitDates, cache: cache_module.Cache, run_key: str) -> 
         return None
     dates = (git.last_updated.get(task.rel_path), git.created.get(task.rel_path))
     return cache.key(run_key, task.rel_path, dates, cache_module.content_hash(data))
+
+
+def registries_slot(cache: cache_module.Cache, kb_root: Path, paths: object) -> str:
+    """Where the KB's loaded registries are kept (one entry per KB, see `Cache.put_current`)."""
+    return cache.key("registries", code_fingerprint(), str(kb_root), str(paths))
+
+
+def redundancy_slot(cache: cache_module.Cache, linted: Collection[str] | None) -> str:
+    """Where the near-duplicates of the pages linted (None: all) are kept."""
+    return cache.key("redundancy", code_fingerprint(), sorted(linted or []))
 
 
 def run_fingerprint(inputs: RunInputs) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -197,3 +200,74 @@ def test_an_entry_of_parts_is_read_part_by_part(tmp_path: Path) -> None:
     assert store.get_parts("ab" * 20, 2) is None
     entry.write_bytes(blob + b"x")  # trailing bytes: not an entry we wrote
     assert store.get_parts("ab" * 20, 1) is None
+
+
+DAY = 24 * 3600
+
+
+def age(path: Path, days: float) -> None:
+    """Set a file's modification time `days` into the past."""
+    when = time.time() - days * DAY
+    os.utime(path, (when, when))
+
+
+def entry_files(cache: Path) -> dict[str, Path]:
+    return {p.name: p for p in (cache / "v1").glob("*/*")}
+
+
+def test_prune_deletes_only_old_entries_not_in_use(tmp_path: Path) -> None:
+    store = cache_module.Cache(tmp_path)
+    for key in ("aa" + "1" * 38, "aa" + "2" * 38, "bb" + "3" * 38, "bb" + "4" * 38):
+        store.put_parts(key, [key])
+    files = entry_files(tmp_path)
+    interrupted = files["aa" + "1" * 38].with_name(".tmp-x1y2z3")  # a write that never finished
+    interrupted.write_bytes(b"half")
+    for name in ("aa" + "1" * 38, "aa" + "2" * 38, "bb" + "3" * 38):
+        age(files[name], 8)
+    age(interrupted, 8)
+    in_use = {"aa" + "1" * 38}
+    removed = store.prune(in_use, time.time() - cache_module.PRUNE_AFTER_DAYS * DAY)
+    # old and in use: kept; old and unused: gone; recent and unused: kept (another config's)
+    assert removed == 3
+    assert sorted(entry_files(tmp_path)) == ["aa" + "1" * 38, "bb" + "4" * 38]
+    assert store.get_parts("aa" + "1" * 38, 1) == ["aa" + "1" * 38]
+
+
+def test_prune_runs_at_most_once_a_day(tmp_path: Path) -> None:
+    store = cache_module.Cache(tmp_path)
+    store.put_parts("cc" + "5" * 38, ["old"])
+    age(entry_files(tmp_path)["cc" + "5" * 38], 8)
+    now = time.time()
+    assert store.prune_if_due(set, now - DAY / 2) == 1  # never pruned before: prunes now
+    store.put_parts("cc" + "6" * 38, ["old too"])
+    age(entry_files(tmp_path)["cc" + "6" * 38], 8)
+    assert store.prune_if_due(set, now) == 0  # pruned half a day ago: not yet
+    assert store.prune_if_due(set, now + DAY) == 1
+
+
+def test_a_run_prunes_old_versions_of_a_file_and_keeps_working(kb: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ["check", str(kb), "--now", NOW, "--format", "concise", "--cache-dir", str(cache)]
+    invoke(*args)
+    changed = kb / "content/docs/knowledge-base/risks/scheming.mdx"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    invoke(*args)
+    before = entry_files(cache)
+    for path in before.values():
+        age(path, 8)  # a week and a day without a run
+    age(cache / "v1" / ".last-prune", 2)
+    output = invoke(*args)  # reuses the report: touches it, prunes the rest not in use
+    after = entry_files(cache)
+    assert len(after) == len(before) - 1  # only the changed article's previous version went
+    assert output == invoke(*args[:-2], "--no-cache")
+    reads: list[str] = []
+    original = cache_module.Cache.get_parts
+
+    def counting(self: cache_module.Cache, key: str, count: int, first: Any = None) -> Any:
+        reads.append(key)
+        return original(self, key, count, first)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache_module.Cache, "get_parts", counting)
+        assert invoke(*args) == output
+    assert len(reads) == 1  # still warm: the report was kept
