@@ -75,7 +75,11 @@ NoCacheOpt = Annotated[
 ]
 CacheDirOpt = Annotated[
     Path | None,
-    typer.Option("--cache-dir", help="Cache folder (default: .kblint_cache at the KB root)."),
+    typer.Option(
+        "--cache-dir",
+        help="Cache folder (default: .kblint_cache at the KB root); pruned of week-old unused"
+        " entries once a day.",
+    ),
 ]
 UnsafeOpt = Annotated[
     bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change meaning.")
