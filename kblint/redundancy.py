@@ -238,10 +238,14 @@ def _score(common_s: int, common_w: int, sizes: tuple[int, int, int, int]) -> in
 
 
 _BLOCK_BYTES = 1 << 27  # memory for transposing the word index in one pass
-#: Hash ranges in which shared shingles are looked for, one at a time. Smaller ranges need
-#: smaller sets: a forked worker's private memory at 20,000 pages was 95 MB with 64 ranges,
-#: 60 MB with 128 and 42 MB with 256, for 12.7, 13.7 and 16.4 s of index (measured).
-_PARTITIONS = 128
+#: Shingles per hash range (the shared ones are looked for one range at a time): sets of about
+#: this size were fastest (700 pages, 1.6 million shingles: 0.50 s in 4 ranges, 0.35 s in 16,
+#: 0.45 s in 128), and their memory is what a forked worker needs.
+_RANGE_SHINGLES = 100_000
+#: At most this many ranges: each costs a slice per page. At 20,000 pages (45 million
+#: shingles), a forked worker's private memory was 95 MB with 64 ranges, 60 MB with 128 and
+#: 42 MB with 256, for 12.7, 13.7 and 16.4 s of index (measured).
+_MAX_RANGES = 128
 
 
 #: A token (shingle or long word) shared by at most this many pages is kept as the list of
@@ -371,13 +375,13 @@ def _indexes(
     else.
     """
     global _FORKED_RANGES  # noqa: PLW0603 - handed to the forked workers, cleared after
-    step, low = (1 << _HASH_BITS) // _PARTITIONS, -(1 << (_HASH_BITS - 1))
+    total = sum(map(len, shingles))
+    ranges = max(1, min(_MAX_RANGES, total // _RANGE_SHINGLES))
+    step, low = (1 << _HASH_BITS) // ranges, -(1 << (_HASH_BITS - 1))
     # arrays, not lists of ints: a forked process reading an int writes its reference count,
     # which copies the memory page it is on (lists cost each worker ~45 MB at 20,000 pages)
     cuts = [
-        array(
-            "I", [0, *(bisect_left(page, low + k * step) for k in range(1, _PARTITIONS)), len(page)]
-        )
+        array("I", [0, *(bisect_left(page, low + k * step) for k in range(1, ranges)), len(page)])
         for page in shingles
     ]
     size = (len(shingles) + 7) // 8
@@ -389,10 +393,10 @@ def _indexes(
         if jobs > 1 and len(shingles) >= PARALLEL_INDEX and can_fork():
             # this process only merges, as the results come: they do not pile up here
             with fork_pool(jobs) as pool:
-                for shared in pool.imap_unordered(_range_of, range(_PARTITIONS)):
+                for shared in pool.imap_unordered(_range_of, range(ranges)):
                     shared.add_to(postings, tokens_of)
         else:
-            for part in range(_PARTITIONS):
+            for part in range(ranges):
                 _range_of(part).add_to(postings, tokens_of)
     finally:
         _FORKED_RANGES = None

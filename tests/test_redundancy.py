@@ -382,15 +382,24 @@ def synthetic_kb(seed: int, pages: int = 60) -> list[tuple[PageKey, Fingerprint]
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 @pytest.mark.parametrize(("score_all", "buckets"), [(64, 32), (0, 1), (2, 3), (0, 32)])
-@pytest.mark.parametrize("sparse_max", [0, 2, 16, 10_000])
+@pytest.mark.parametrize(
+    ("sparse_max", "range_shingles"), [(0, 100), (2, 10**6), (16, 7), (10_000, 500)]
+)
 def test_same_result_as_brute_force(
-    seed: int, score_all: int, buckets: int, sparse_max: int, monkeypatch: pytest.MonkeyPatch
+    seed: int,
+    score_all: int,
+    buckets: int,
+    sparse_max: int,
+    range_shingles: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # small limits force the top-down search and coarse buckets, and shingles go to bitmaps
-    # (0), page lists (10,000) or both; the result must not change
+    # (0), page lists (10,000) or both, looked for in one hash range or many; the result must
+    # not change
     monkeypatch.setattr(redundancy, "_SCORE_ALL", score_all)
     monkeypatch.setattr(redundancy, "_BUCKETS", buckets)
     monkeypatch.setattr(redundancy, "SPARSE_MAX", sparse_max)
+    monkeypatch.setattr(redundancy, "_RANGE_SHINGLES", range_shingles)
     kb = synthetic_kb(seed)
     expected = brute_force(kb)
     assert sum(1 for record in expected if record["similarPages"]) > 10  # a meaningful test
@@ -446,6 +455,7 @@ def test_index_built_by_forked_processes_gives_the_same_result(
     monkeypatch.setattr(redundancy, "PARALLEL_INDEX", 1)
     monkeypatch.setattr(redundancy, "PARALLEL_ROWS", 10**9)
     monkeypatch.setattr(redundancy, "SPARSE_MAX", sparse_max)
+    monkeypatch.setattr(redundancy, "_RANGE_SHINGLES", 100)  # dozens of ranges, renumbered
     kb = synthetic_kb(7)
     serial = redundancy._Group([fp for _, fp in kb if fp.eligible], jobs=1)
     forked = redundancy._Group([fp for _, fp in kb if fp.eligible], jobs=jobs)
