@@ -21,7 +21,7 @@ import yaml
 from kblint import schemas
 from kblint.frontmatter import load_yaml
 from kblint.model import Severity
-from kblint.regexfilter import Requirement, requirement, with_first_char_hint
+from kblint.regexfilter import Requirement, Starts, requirement, starts, with_first_char_hint
 from kblint.resources import data_dir
 
 # The stdlib regex parser, to inspect a pattern's structure (private, but stable since 3.11).
@@ -42,6 +42,8 @@ class Pattern:
     applies_to: str = "prose"
     #: Literal words every match contains: text without them is not searched (regexfilter).
     requirement: Requirement | None = None
+    #: Literals every match starts with: the regex is tried only where they are (regexfilter).
+    starts: Starts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,11 @@ def _pattern(path: Path, name: str, raw: dict[str, Any] | None) -> Pattern | Non
             "take exponential time; rewrite it without the nested quantifier"
         )
     return Pattern(
-        compiled, raw["message"], raw.get("applies_to", "prose"), requirement(source, flags)
+        compiled,
+        raw["message"],
+        raw.get("applies_to", "prose"),
+        requirement(source, flags),
+        starts(source, flags),
     )
 
 

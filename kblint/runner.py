@@ -15,7 +15,7 @@ from kblint.checks import CorpusContext, FileContext, Hit, registry
 from kblint.config import EffectiveRule
 from kblint.model import Finding, Severity
 from kblint.prose import frontmatter_text, heading_text, prose_text
-from kblint.regexfilter import may_match
+from kblint.regexfilter import find_matches, may_match
 from kblint.rulebook import Rule
 
 
@@ -82,7 +82,12 @@ def pattern_hits(rule: Rule, article: Article) -> Iterator[Hit]:
         text = prose_text(article)
     if not may_match(pattern.requirement, text):
         return
-    for match in pattern.regex.finditer(text):
+    matches = (
+        pattern.regex.finditer(text)
+        if pattern.starts is None
+        else find_matches(pattern.regex, pattern.starts, text)
+    )
+    for match in matches:
         if match.end() > match.start():
             message = pattern.message.replace("{match}", match.group(0))
             yield Hit(message, offset=match.start(), end_offset=match.end())

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kblint.regexfilter import Requirement, may_match, requirement
+from kblint.regexfilter import Requirement, Starts, find_matches, may_match, requirement, starts
 from kblint.rulebook import builtin, load_folder
 
 TEAM_RULES = Path(__file__).parent / "fixtures" / "team-rules"
@@ -151,3 +151,99 @@ def test_a_condition_that_never_skips_stops_being_tested_and_findings_stay_exact
     rare = requirement(r"\bobviously\b", re.IGNORECASE)
     assert not any(may_match(rare, text) for text in texts)  # keeps skipping: stays tested
     assert not may_match(rare, "nothing to see")
+
+
+# -- where matches start -------------------------------------------------------------------------
+
+
+def finditer_spans(source: str, flags: int, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.compile(source, flags).finditer(text)]
+
+
+def started_spans(source: str, flags: int, text: str) -> list[tuple[int, int]] | None:
+    where = starts(source, flags)
+    if where is None:
+        return None
+    return [m.span() for m in find_matches(re.compile(source, flags), where, text)]
+
+
+def test_starts_of_the_builtin_weasel_pattern() -> None:
+    where = starts(r"\b(?:many|some)\s+experts?\b|\bit\s+is\s+said\b", re.IGNORECASE)
+    assert where == Starts((("many", True), ("some", True), ("it", True)), True, False)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        r"(?:a|\w+)b",  # an alternative starts with a class: a match may start anywhere
+        r"x*ab",  # may start with the repeat or with "a"
+        r"(?=a)ab",  # a lookahead first
+        r"^ab",  # anchors other than \b are left alone
+        r"(?i:ab)c",  # scoped flags change how the literal compares
+        r"\bé",  # with IGNORECASE only ASCII literals are compared through str.lower()
+    ],
+)
+def test_patterns_whose_starts_are_not_known(source: str) -> None:
+    assert starts(source, re.IGNORECASE) is None
+
+
+def test_matches_found_from_their_starts_by_hand() -> None:
+    source, flags = r"\b(?:many|some)\s+(?:experts|people)\b", re.IGNORECASE
+    text = "Handsome people, MANY Experts and manyexperts; some  people.\nsomepeople"
+    assert (
+        started_spans(source, flags, text)
+        == finditer_spans(source, flags, text)
+        == [
+            (17, 29),
+            (47, 59),
+        ]
+    )
+    # "Handsome people": "some" inside a word cannot follow \b; a letter that IGNORECASE folds
+    # to ASCII (the Kelvin sign) makes the scan fall back to the engine, with the same result
+    kelvin = "\u212a" + text
+    assert started_spans(source, flags, kelvin) == finditer_spans(source, flags, kelvin)
+
+
+_START_PIECES = st.sampled_from(
+    ["ab", "a", "b", "c", r"\s+", r"\b", "(?:ab|c)", "(?:ca)+", "b?", "[ab]", "a{2,}", "x*"]
+)
+# few letters, so that candidates fall inside matches and next to word characters often
+_TEXT = st.text(alphabet=["a", "b", "c", "A", " ", "_", "é", "\u212a"], max_size=16)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    pieces=st.lists(_START_PIECES, min_size=1, max_size=4),
+    text=_TEXT,
+    flags=st.sampled_from([0, re.IGNORECASE, re.ASCII, re.IGNORECASE | re.ASCII]),
+)
+@example(pieces=["a{2,}"], text="aaab", flags=0)  # a start inside a match: skipped
+@example(pieces=[r"\b", "ab"], text="_ab éab ab", flags=re.ASCII)  # \w of the ASCII flag
+@example(pieces=[r"\b", "(?:ab|c)"], text="cab Ab", flags=re.IGNORECASE)
+def test_matches_from_starts_are_those_of_finditer(
+    pieces: list[str], text: str, flags: int
+) -> None:
+    source = "".join(pieces)
+    found = started_spans(source, flags, text)
+    if found is not None:
+        assert found == finditer_spans(source, flags, text), (source, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from([*_WORDS, "x", "  ", "\n", "Many", "EXPERTS", "in", "it"]), max_size=14
+    )
+)
+def test_builtin_and_team_rules_find_the_same_matches_from_their_starts(words: list[str]) -> None:
+    text = " ".join(words)
+    rules = [*builtin().rules, *load_folder(TEAM_RULES, allow_checks=False)]
+    used = 0
+    for rule in rules:
+        pattern = rule.pattern
+        if pattern is None or pattern.starts is None:
+            continue
+        used += 1
+        expected = [m.span() for m in pattern.regex.finditer(text)]
+        assert [m.span() for m in find_matches(pattern.regex, pattern.starts, text)] == expected
+    assert used >= 3  # the built-in declarative rules all have known starts
