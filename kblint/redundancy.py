@@ -387,8 +387,8 @@ def _indexes(
     size = (len(shingles) + 7) // 8
     postings = _Postings(size)
     tokens_of = [array("I") for _ in shingles]
-    _FORKED_RANGES = (shingles, cuts, size)
     word_index = _word_index(words)
+    _FORKED_RANGES = (shingles, cuts, size)
     try:
         if jobs > 1 and len(shingles) >= PARALLEL_INDEX and can_fork():
             # this process only merges, as the results come: they do not pile up here
