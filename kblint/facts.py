@@ -12,6 +12,7 @@ from typing import Any
 from kblint.model import pickled_by_fields
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CitationStats:
     """Per-page citation quality (spec §4): all citations, with a quote, checked, inaccurate."""
@@ -52,6 +53,7 @@ class UnconvertedLink:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PageFacts:
     """Everything about a page that its own file cannot tell."""

@@ -51,6 +51,7 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Position:
     """A 1-based line and column in *file* coordinates (frontmatter included)."""
@@ -100,6 +101,7 @@ class LineIndex:
         return self._length
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something the parser could not make sense of, reported by a built-in rule.

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kblint.cache import Cache
-from kblint.model import Finding, Severity
+from kblint.model import Finding, Severity, pickled_by_fields
 from kblint.runkey import RunInputs, Task
 from kblint.workspace import Workspace
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kblint.record import PageRecord
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class ArticleReport:
     """What one run found about one article."""
@@ -32,6 +33,7 @@ class ArticleReport:
     digest: str | None = None
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class RunReport:
     articles: list[ArticleReport]
