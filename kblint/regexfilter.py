@@ -254,7 +254,7 @@ def starts(source: str, flags: int) -> Starts | None:
 
 
 def _starts(items: list[tuple[Any, Any]], boundary: bool) -> list[tuple[str, bool]] | None:
-    """(literal, whether `\b` comes right before it) for every way a match can start."""
+    """(literal, whether `\\b` comes right before it) for every way a match can start."""
     for index, (op, argument) in enumerate(items):
         name = str(op)
         if name == "AT":
