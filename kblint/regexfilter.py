@@ -183,7 +183,10 @@ def _first_chars(items: Any) -> set[str] | None:
         if name == "LITERAL":
             return {chr(argument)}
         if name == "SUBPATTERN":
-            return _first_chars(argument[-1])
+            _, add_flags, del_flags, body = argument
+            if add_flags or del_flags:
+                return None  # `(?i:a)` also starts with "A": the characters are not known
+            return _first_chars(body)
         if name == "BRANCH":
             found: set[str] = set()
             for branch in argument[1]:

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kblint.regexfilter import Requirement, Starts, find_matches, may_match, requirement, starts
+from kblint.regexfilter import (
+    Requirement,
+    Starts,
+    find_matches,
+    may_match,
+    requirement,
+    starts,
+    with_first_char_hint,
+)
 from kblint.rulebook import builtin, load_folder
 
 TEAM_RULES = Path(__file__).parent / "fixtures" / "team-rules"
@@ -247,3 +255,31 @@ def test_builtin_and_team_rules_find_the_same_matches_from_their_starts(words: l
         expected = [m.span() for m in pattern.regex.finditer(text)]
         assert [m.span() for m in find_matches(pattern.regex, pattern.starts, text)] == expected
     assert used >= 3  # the built-in declarative rules all have known starts
+
+
+# -- the first-character hint of declarative rules --------------------------------------------
+
+
+def test_a_scoped_flag_gets_no_first_character_hint() -> None:
+    # `(?i:abc)` matches "ABC" too: a hint built from the literal "a" would hide that match
+    source = r"x|(?i:abc)"
+    assert with_first_char_hint(source, 0) == source
+    assert re.compile(with_first_char_hint(source, 0)).findall("ABC x") == ["ABC", "x"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from([*_START_PIECES.elements, "(?i:ab)", "(?-i:b)", "^", "A"]),
+        min_size=1,
+        max_size=4,
+    ),
+    text=_TEXT,
+    flags=st.sampled_from([0, re.IGNORECASE]),
+)
+def test_the_first_character_hint_changes_no_match(
+    pieces: list[str], text: str, flags: int
+) -> None:
+    source = "".join(pieces)
+    hinted = with_first_char_hint(source, flags)
+    assert finditer_spans(hinted, flags, text) == finditer_spans(source, flags, text), hinted
