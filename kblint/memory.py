@@ -24,6 +24,11 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: From this many articles on, freed memory is handed back between the phases of a run (the
+#: call walks the heap: not worth it for a small KB).
+LARGE_RUN = 2000
+
+
 def release_freed_memory() -> None:
     """Give the heap's free pages back to the operating system (glibc's `malloc_trim`).
 

@@ -28,8 +28,9 @@ def pickled_by_fields(cls: _Class) -> _Class:
     Slots dataclasses otherwise unpickle through `dataclasses.fields()` once per object, three
     times slower; the cache holds tens of thousands of them and every run reads them back.
     """
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    if any(not f.init for f in dataclasses.fields(cls)):
+    fields = dataclasses.fields(cls)
+    names = tuple(f.name for f in fields)
+    if any(not f.init for f in fields):
         raise TypeError(f"{cls.__name__}: every field must be an __init__ argument")
 
     def reduce(self: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:

@@ -20,7 +20,7 @@ from kblint.checks import CorpusContext, Hit
 from kblint.config import EffectiveRule
 from kblint.corpus import Corpus
 from kblint.discovery import PageIdentity
-from kblint.memory import gc_paused, release_freed_memory
+from kblint.memory import LARGE_RUN, gc_paused, release_freed_memory
 from kblint.model import Finding
 from kblint.record import PageRecord
 from kblint.redundancy import Fingerprint
@@ -31,9 +31,6 @@ from kblint.runkey import redundancy_slot, registries_slot
 from kblint.runmodel import ArticleReport, RunOptions, RunPlan, RunReport, display_path
 from kblint.runner import run_corpus_rules, to_finding
 from kblint.workspace import Workspace
-
-#: From this many articles on, freed memory is handed back to the system between the phases.
-LARGE_RUN = 2000
 
 
 def execute(plan: RunPlan) -> RunReport:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Any, TypeAlias, cast
 
-from kblint.memory import gc_paused, release_freed_memory
+from kblint.memory import LARGE_RUN, gc_paused, release_freed_memory
 from kblint.model import pickled_by_fields
 from kblint.procs import can_fork, fork_pool
 
@@ -811,7 +811,7 @@ def score(
             group = _Group([cast("Fingerprint", fingerprints[m]) for m in members], jobs)
             for member in members:
                 fingerprints[member] = None
-            if len(members) >= PARALLEL_INDEX:
+            if len(members) >= LARGE_RUN:
                 release_freed_memory()  # before the rows fork: see kblint.memory
             bits = [
                 bit

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 from typing import Any
 
 sre_parse: Any = importlib.import_module("re._parser")
@@ -176,29 +177,58 @@ def with_first_char_hint(source: str, flags: int) -> str:
 
 def _first_chars(items: Any) -> set[str] | None:
     """Characters a match of the parsed pattern can start with; None when unknown."""
-    for op, argument in items:
+    openings = _openings(items)
+    return None if openings is None else {char for o in openings for char in o.chars}
+
+
+@dataclass(frozen=True, slots=True)
+class _Opening:
+    """One way a match can begin: a run of literal characters, or (`text` empty) one of a
+    class's characters; with the zero-width assertions before it."""
+
+    text: str
+    chars: frozenset[str]  # what its first character can be
+    boundary: bool  # `\b` right before it
+    anchored: bool  # another anchor before it (`^`, `$`, `\B`…)
+
+
+def _openings(items: Any, boundary: bool = False, anchored: bool = False) -> list[_Opening] | None:
+    """Every way a match of the parsed items can begin; None when it may begin with anything,
+    or when scoped flags (`(?i:…)`) change how its characters compare."""
+    for index, (op, argument) in enumerate(items):
         name = str(op)
-        if name == "AT":
-            continue  # \b, ^: zero width, look at what follows
+        if name == "AT":  # zero width: look at what follows
+            boundary |= str(argument) == "AT_BOUNDARY"
+            anchored |= str(argument) != "AT_BOUNDARY"
+            continue
         if name == "LITERAL":
-            return {chr(argument)}
+            run = "".join(chr(value) for _, value in takewhile(_is_literal, items[index:]))
+            return [_Opening(run, frozenset(run[0]), boundary, anchored)]
+        if name == "IN":
+            chars = _class_chars(argument)
+            return None if chars is None else [_Opening("", frozenset(chars), boundary, anchored)]
         if name == "SUBPATTERN":
             _, add_flags, del_flags, body = argument
             if add_flags or del_flags:
-                return None  # `(?i:a)` also starts with "A": the characters are not known
-            return _first_chars(body)
+                return None  # `(?i:a)` also starts with "A"
+            return _openings(body, boundary, anchored)
         if name == "BRANCH":
-            found: set[str] = set()
+            found: list[_Opening] = []
             for branch in argument[1]:
-                chars = _first_chars(branch)
-                if chars is None:
+                got = _openings(branch, boundary, anchored)
+                if not got:
                     return None
-                found |= chars
+                found += got
             return found
-        if name == "IN":
-            return _class_chars(argument)
-        return None
-    return None
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _, body = argument
+            return _openings(body, boundary, anchored) if low >= 1 else None
+        return None  # `.`, lookarounds, back-references: anything may come first
+    return None  # nothing but anchors: an empty match
+
+
+def _is_literal(item: tuple[Any, Any]) -> bool:
+    return str(item[0]) == "LITERAL"
 
 
 def _class_chars(items: Any) -> set[str] | None:
@@ -237,59 +267,25 @@ def starts(source: str, flags: int) -> Starts | None:
         parsed = sre_parse.parse(source, flags)
     except (re.error, RecursionError):
         return None
-    found = _starts(list(parsed), False)
-    if not found or len(found) > _MAX_STARTS:
+    openings = _openings(parsed)
+    if not openings or len(openings) > _MAX_STARTS:
         return None
+    if any(not o.text or o.anchored for o in openings):
+        return None  # a class or an anchor other than `\b` first: not worth the cases
     all_flags = parsed.state.flags
     ignore_case, ascii_words = bool(all_flags & re.IGNORECASE), bool(all_flags & re.ASCII)
-    if ignore_case and not all(text.isascii() for text, _ in found):
+    if ignore_case and not all(o.text.isascii() for o in openings):
         return None  # str.lower() and IGNORECASE agree on ASCII literals only
     literals = tuple(
         dict.fromkeys(
             (
-                text.lower() if ignore_case else text,
-                boundary and _is_word_char(text[0], ascii_words),
+                o.text.lower() if ignore_case else o.text,
+                o.boundary and _is_word_char(o.text[0], ascii_words),
             )
-            for text, boundary in found
+            for o in openings
         )
     )
     return Starts(literals, ignore_case, ascii_words)
-
-
-def _starts(items: list[tuple[Any, Any]], boundary: bool) -> list[tuple[str, bool]] | None:
-    """(literal, whether `\\b` comes right before it) for every way a match can start."""
-    for index, (op, argument) in enumerate(items):
-        name = str(op)
-        if name == "AT":
-            if str(argument) != "AT_BOUNDARY":
-                return None  # `^`, `$`, `\B`: not worth the cases
-            boundary = True
-            continue
-        if name == "LITERAL":
-            run = []
-            for next_op, next_argument in items[index:]:
-                if str(next_op) != "LITERAL":
-                    break
-                run.append(chr(next_argument))
-            return [("".join(run), boundary)]
-        if name == "SUBPATTERN":
-            _, add_flags, del_flags, body = argument
-            if add_flags or del_flags:
-                return None  # `(?i:…)` changes how literals compare: not handled
-            return _starts(list(body), boundary)
-        if name == "BRANCH":
-            found: list[tuple[str, bool]] = []
-            for branch in argument[1]:
-                got = _starts(list(branch), boundary)
-                if not got:
-                    return None
-                found += got
-            return found
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, _, body = argument
-            return _starts(list(body), boundary) if low >= 1 else None
-        return None  # classes, `.`, lookarounds: a match may start anywhere
-    return None  # nothing but anchors: an empty match
 
 
 def find_matches(regex: re.Pattern[str], where: Starts, text: str) -> Iterator[re.Match[str]]:
