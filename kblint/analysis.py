@@ -23,7 +23,7 @@ from kblint.mdx import JsxElement
 from kblint.metrics import IMPORT_LINE
 from kblint.model import Finding, Problem, pickled_by_fields
 from kblint.record import PageRecord, build, finite_number
-from kblint.redundancy import Fingerprint, similarity_text
+from kblint.redundancy import Fingerprint, similarity_words
 from kblint.registries import Registries
 from kblint.rulebook import RuleBook
 from kblint.runner import builtin_findings, run_file_rules
@@ -152,12 +152,13 @@ def summarize(
         research_importance=finite_number(fm.get("researchImportance")),
         numeric_id_line=_key_line(article.text, article.body_start),
         internal_links=internal_links,
-        fingerprint=Fingerprint.of(_similarity_text(article)),
+        fingerprint=Fingerprint.of_words(_similarity_words(article)),
     )
 
 
-def _similarity_text(article: Article) -> str:
-    """Spec §10's text: no frontmatter, import lines or fenced code; tags out, their text kept."""
+def _similarity_words(article: Article) -> list[str]:
+    """The words of spec §10's text: no frontmatter, import lines or fenced code; tags out,
+    their text kept."""
     text = article.text
     removed = [(fence.start, fence.end) for fence in article.all_fences()]
     removed += [(m.start(), m.end()) for m in IMPORT_LINE.finditer(text, article.body_start)]
@@ -167,7 +168,7 @@ def _similarity_text(article: Article) -> str:
         tags.append((element.start, element.open_end))
         if not element.self_closing:
             tags.append((element.close_start, element.end))
-    return similarity_text(text, article.body_start, removed, tags)
+    return similarity_words(text, article.body_start, removed, tags)
 
 
 def _literal_id(element: JsxElement) -> bool:

@@ -64,7 +64,18 @@ def similarity_text(
     removed: list[tuple[int, int]],
     tag_spans: list[tuple[int, int]],
 ) -> str:
-    """The normalised text §10 compares: lower-case words separated by single spaces.
+    """The normalised text §10 compares: lower-case words separated by single spaces."""
+    return " ".join(similarity_words(text, body_start, removed, tag_spans))
+
+
+def similarity_words(
+    text: str,
+    body_start: int,
+    removed: list[tuple[int, int]],
+    tag_spans: list[tuple[int, int]],
+) -> list[str]:
+    """The words of `similarity_text`, in order (what a fingerprint is made of: joining them
+    only to split them again cost ~0.15 ms per article).
 
     The caller supplies the parser's spans (fenced code, ESM lines, JSX/HTML tags) because only a
     structural scan knows where a tag with `>` or `/` inside an attribute really ends; the
@@ -77,7 +88,7 @@ def similarity_text(
     body = _REFERENCE_LINK.sub(r"\1", body)
     body = body.replace("*", "")  # emphasis markers go without a trace: `**bold**` → `bold`
     # every other character but [a-z0-9_] separates words: the words are the runs of those
-    return " ".join(_WORD.findall(body.lower()))
+    return _WORD.findall(body.lower())
 
 
 def _drop_spans(text: str, body_start: int, spans: Iterable[tuple[int, int]]) -> str:
@@ -159,7 +170,11 @@ class Fingerprint:
     @classmethod
     def of(cls, normalised_text: str) -> Fingerprint:
         """Fingerprint the output of `similarity_text`."""
-        words = normalised_text.split()
+        return cls.of_words(normalised_text.split())
+
+    @classmethod
+    def of_words(cls, words: list[str]) -> Fingerprint:
+        """Fingerprint the output of `similarity_words`."""
         ids = _word_hashes(words)
         runs = zip(*(ids[start:] for start in range(SHINGLE_SIZE)), strict=False)
         long_words = compress(ids, map(LONG_WORD.__le__, map(len, words)))

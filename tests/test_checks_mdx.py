@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from conftest import NOW, article_from_text
 from kblint.checks import FileContext, Hit
-from kblint.checks.mdx import mdx_syntax, plausible_expression
+from kblint.checks.mdx import _SINGLE_DOLLAR, mdx_syntax, plausible_expression
 from kblint.config import Components, Config
 from kblint.discovery import PageIdentity
 from kblint.record import build
@@ -142,6 +142,18 @@ def test_a_currency_range_gives_two_findings() -> None:
 )
 def test_intended_math_is_left_alone(line: str) -> None:
     assert where(HEAD + line + "\n") == []
+
+
+@given(st.text(alphabet="$ab\\\n 5", max_size=40))
+def test_single_dollars_are_those_with_no_dollar_beside_them(prose: str) -> None:
+    expected = [
+        pos
+        for pos, char in enumerate(prose)
+        if char == "$"
+        and (pos == 0 or prose[pos - 1] != "$")
+        and (pos + 1 == len(prose) or prose[pos + 1] != "$")
+    ]
+    assert [m.start() for m in _SINGLE_DOLLAR.finditer(prose)] == expected
 
 
 def test_with_math_off_dollars_are_text_and_less_than_in_them_counts() -> None:

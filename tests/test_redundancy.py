@@ -17,7 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kblint import redundancy
-from kblint.redundancy import Fingerprint, PageKey, compute, similarity_text
+from kblint.redundancy import (
+    Fingerprint,
+    PageKey,
+    compute,
+    similarity_text,
+    similarity_words,
+)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -129,6 +135,16 @@ def test_similarity_text_realistic_snippet() -> None:
         "overview of ai safety we don t know much about anthropic yet see the paper and a chart"
         " final note see ref text done_now"
     )
+
+
+def test_fingerprint_of_the_words_is_that_of_the_text() -> None:
+    """Analysis fingerprints `similarity_words` without joining them into the spec's text."""
+    body_start = ARTICLE.index("import")
+    tags = spans_of(ARTICLE, '<EntityLink id="anthropic">', "</EntityLink>")
+    words = similarity_words(ARTICLE, body_start, [], tags)
+    assert " ".join(words) == similarity_text(ARTICLE, body_start, [], tags)
+    assert Fingerprint.of_words(words) == Fingerprint.of(" ".join(words))
+    assert Fingerprint.of_words(words).shingle_count == len(words) - 4
 
 
 def test_frontmatter_is_skipped_by_body_start() -> None:

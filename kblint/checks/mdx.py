@@ -30,7 +30,9 @@ from kblint.model import Edit
 from kblint.prose import prose_text
 
 _LESS_THAN = re.compile(r"<(?=[0-9=-])")
-_SINGLE_DOLLAR = re.compile(r"(?<!\$)\$(?!\$)")
+# The literal `$` comes first so that the engine jumps from one `$` to the next in C; with the
+# look-behind first it tried every position of the prose (0.17 against 0.01 ms an article).
+_SINGLE_DOLLAR = re.compile(r"\$(?<!\$\$)(?!\$)")
 _TEX_MARKER = re.compile(r"[\\^_{}]")
 _SNIPPET = re.compile(r"\S{1,16}")
 _LESS_THAN_ADVICE = {"=": " or `≤`", "-": " or `←`"}
