@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any, cast
 
 from kblint import cache as cache_module
 from kblint import markdown
@@ -52,8 +54,11 @@ def analyse_all(
 
 def _load(cache: cache_module.Cache, key: str, task: Task) -> FileResult | None:
     parts = cache.get_parts(key, 1 if not task.want_record else 2)
-    if parts is None:
-        return None
+    return None if parts is None else _from_parts(parts, task)
+
+
+def _from_parts(parts: list[Any], task: Task) -> FileResult | None:
+    """The result an entry holds for `task`, or None when it is not a usable one."""
     summary = parts[0]
     if not isinstance(summary, PageSummary | None) or (
         summary is not None and summary.rel_path != task.rel_path
@@ -70,8 +75,9 @@ def _load(cache: cache_module.Cache, key: str, task: Task) -> FileResult | None:
     return detail
 
 
-def _store(cache: cache_module.Cache, key: str, result: FileResult) -> None:
-    cache.put_parts(key, [result.summary, dataclasses.replace(result, summary=None)])
+def _packed(result: FileResult) -> bytes:
+    """The cache entry of a result (see above); also how a worker hands a result back."""
+    return cache_module.pack([result.summary, dataclasses.replace(result, summary=None)])
 
 
 def _refreshed(result: FileResult, context: RunContext) -> FileResult:
@@ -83,30 +89,24 @@ def _refreshed(result: FileResult, context: RunContext) -> FileResult:
 
 # -- parallel work ------------------------------------------------------------------------
 
-_WORKER_STATE: tuple[RunContext, cache_module.Cache | None] | None = None
+_WORKER_CONTEXT: RunContext | None = None
 
 
-def _init_worker(context: RunContext, cache: cache_module.Cache | None) -> None:
-    global _WORKER_STATE  # noqa: PLW0603 - one context per worker process, set once
-    _WORKER_STATE = context, cache
+def _init_worker(context: RunContext) -> None:
+    global _WORKER_CONTEXT  # noqa: PLW0603 - one context per worker process, set once
+    _WORKER_CONTEXT = context
     gc.enable()  # forked while the parent paused it; articles' parse trees can hold cycles
 
 
-def _work(job: tuple[Task, str | None]) -> FileResult:
-    assert _WORKER_STATE is not None
-    return _analysed(job, *_WORKER_STATE)
+def _work(task: Task) -> bytes:
+    """A result packed as its cache entry: the main process stores it as it is and unpacks
+    it once, which costs what unpickling the result would (and a pickle less per file)."""
+    assert _WORKER_CONTEXT is not None
+    return _packed(_analysed(task, _WORKER_CONTEXT))
 
 
-def _analysed(
-    job: tuple[Task, str | None], context: RunContext, cache: cache_module.Cache | None
-) -> FileResult:
-    """Analyse one file and cache the result where it was computed (in a worker, writes run
-    in parallel too)."""
-    task, key = job
-    result = analyse(task.path, task.rel_path, context, task.want_record, task.text)
-    if cache is not None and key is not None:
-        _store(cache, key, result)
-    return result
+def _analysed(task: Task, context: RunContext) -> FileResult:
+    return analyse(task.path, task.rel_path, context, task.want_record, task.text)
 
 
 def _compute(
@@ -115,8 +115,25 @@ def _compute(
     cache: cache_module.Cache | None,
     jobs: int,
 ) -> list[FileResult]:
-    if jobs <= 1 or len(jobs_todo) < PARALLEL_THRESHOLD:
-        return [_analysed(job, context, cache) for job in jobs_todo]
+    """Analyse the files (across processes when there are enough) and cache each result; the
+    entries are written by this process, in a few transactions (see `kblint.cache`)."""
+    with nullcontext() if cache is None else cache.batch():
+        if jobs <= 1 or len(jobs_todo) < PARALLEL_THRESHOLD:
+            results = []
+            for task, key in jobs_todo:
+                results.append(_analysed(task, context))
+                if cache is not None and key is not None:
+                    cache.put_packed(key, _packed(results[-1]))
+            return results
+        return _compute_in_pool(jobs_todo, context, cache, jobs)
+
+
+def _compute_in_pool(
+    jobs_todo: list[tuple[Task, str | None]],
+    context: RunContext,
+    cache: cache_module.Cache | None,
+    jobs: int,
+) -> list[FileResult]:
     # deferred: a run that analyses a handful of files never starts a pool (~30 ms to import)
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
@@ -125,19 +142,35 @@ def _compute(
     chunk = max(1, min(32, len(jobs_todo) // (jobs * 8)))
     if method == "fork":
         _prepare_fork()
+    results: list[FileResult] = []
     try:
         with (
             ProcessPoolExecutor(
                 max_workers=jobs,
                 mp_context=multiprocessing.get_context(method),
                 initializer=_init_worker,
-                initargs=(context, cache),
+                initargs=(context,),
             ) as pool,
             gc_paused(),
-        ):  # the main process only unpickles results meanwhile
-            return list(pool.map(_work, jobs_todo, chunksize=chunk))
+        ):  # this process only unpacks and stores results meanwhile
+            tasks = [task for task, _ in jobs_todo]
+            packed = pool.map(_work, tasks, chunksize=chunk)
+            for (task, key), blob in zip(jobs_todo, packed, strict=True):
+                results.append(_unpacked(blob, task))
+                if cache is not None and key is not None:
+                    cache.put_packed(key, blob)
     finally:
         gc.unfreeze()  # the workers are gone: let the collector see those objects again
+    return results
+
+
+def _unpacked(blob: bytes, task: Task) -> FileResult:
+    """The result exactly as the worker computed it (`_packed` took it apart)."""
+    parts = cache_module.unpack(blob, 2)
+    assert parts is not None, f"the result for {task.rel_path} did not survive the pipe"
+    summary, result = parts
+    result.summary = summary
+    return cast("FileResult", result)
 
 
 def _prepare_fork() -> None:

@@ -45,12 +45,16 @@ def run(
     workspace: Workspace, book: RuleBook, targets: list[Path], options: RunOptions
 ) -> RunReport:
     plan = _plan(workspace, book, targets, options)
-    snapshot = _snapshot_keys(plan)
-    report = _reused(plan, snapshot)
-    if report is None:
-        report = _executed(plan, snapshot)
-    if plan.cache is not None:
-        plan.cache.prune_if_due(lambda: _in_use(plan, snapshot))
+    try:
+        snapshot = _snapshot_keys(plan)
+        report = _reused(plan, snapshot)
+        if report is None:
+            report = _executed(plan, snapshot)
+        if plan.cache is not None:
+            plan.cache.prune_if_due(lambda: _in_use(plan, snapshot))
+    finally:
+        if plan.cache is not None:
+            plan.cache.close()
     return report
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,19 +95,39 @@ def test_corrupt_and_foreign_entries_are_rebuilt(kb: Path, tmp_path: Path) -> No
     cache = tmp_path / "cache"
     args = ["record", str(kb), "--now", NOW, "--cache-dir", str(cache)]
     expected = json.loads(invoke(*args))
-    entries = [p for p in cache.rglob("*") if p.is_file() and p.parent.parent.name == "v1"]
+    blobs = entries(cache)
     # one per article, the registries, the redundancy results, the whole run's report
-    assert len(entries) == 51 + 3
-    for number, entry in enumerate(entries):
-        blob = entry.read_bytes()
-        if number % 3 == 0:
-            entry.write_bytes(blob[: len(blob) // 2])  # truncated
-        elif number % 3 == 1:
-            entry.write_bytes(b"NOTKBLNT" + blob[8:])  # foreign
-        else:
-            entry.write_bytes(blob[:-1] + bytes([blob[-1] ^ 0xFF]))  # one flipped bit
+    assert len(blobs) == 51 + 3
+    with database(cache) as db:
+        for number, (key, blob) in enumerate(sorted(blobs.items())):
+            if number % 3 == 0:
+                damaged = blob[: len(blob) // 2]  # truncated
+            elif number % 3 == 1:
+                damaged = b"NOTKBLNT" + blob[8:]  # foreign
+            else:
+                damaged = blob[:-1] + bytes([blob[-1] ^ 0xFF])  # one flipped bit
+            db.execute("UPDATE entries SET blob = ? WHERE key = ?", (damaged, key))
     assert json.loads(invoke(*args)) == expected
+    assert entries(cache) == blobs  # every damaged entry was rebuilt as it was
     assert json.loads(invoke(*args)) == expected
+
+
+def test_a_database_that_is_not_one_is_replaced(kb: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ["record", str(kb), "--now", NOW, "--cache-dir", str(cache)]
+    expected = json.loads(invoke(*args))
+    database_file = cache / "v2" / "cache.sqlite3"
+    database_file.write_bytes(b"not a database at all\n" * 100)
+    assert json.loads(invoke(*args)) == expected
+    assert len(entries(cache)) == 51 + 3  # started afresh and filled again
+
+
+def test_a_cache_that_cannot_be_written_only_costs_speed(kb: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "v2").write_text("a file where the database folder should be", encoding="utf-8")
+    args = ["record", str(kb), "--now", NOW, "--cache-dir", str(cache)]
+    assert json.loads(invoke(*args)) == json.loads(invoke(*args[:-2], "--no-cache"))
 
 
 def test_cache_folder_ignores_itself(kb: Path) -> None:
@@ -149,15 +171,12 @@ def test_a_new_report_replaces_the_previous_one(kb: Path, tmp_path: Path) -> Non
     cache = tmp_path / "cache"
     args = ["check", str(kb), "--now", NOW, "--cache-dir", str(cache)]
 
-    def entries() -> int:
-        return sum(1 for p in cache.rglob("*") if p.is_file() and p.parent.parent.name == "v1")
-
     invoke(*args)
-    before = entries()
+    before = len(entries(cache))
     changed = kb / "content/docs/knowledge-base/risks/scheming.mdx"
     changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     invoke(*args)
-    assert entries() == before + 1  # the changed article's new entry; still one report
+    assert len(entries(cache)) == before + 1  # the changed article's new entry; still one report
     assert invoke(*args, "--format", "concise") == invoke(
         *args[:-2], "--no-cache", "--format", "concise"
     )
@@ -193,56 +212,88 @@ def test_an_entry_of_parts_is_read_part_by_part(tmp_path: Path) -> None:
     assert store.get_parts("ab" * 20, 1) == [{"summary": 1}]
     assert store.get_parts("ab" * 20, 2) == [{"summary": 1}, ["detail"] * 3]
     assert store.get_parts("ab" * 20, 3) is None  # asks for more than it holds
-    entry = next(p for p in tmp_path.rglob("ab*") if p.is_file())
-    blob = entry.read_bytes()
-    entry.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))  # damage the second part only
+    store.close()
+    blob = entries(tmp_path)["ab" * 20]
+
+    def replace(new_blob: bytes) -> None:
+        with database(tmp_path) as db:
+            db.execute("UPDATE entries SET blob = ?", (new_blob,))
+
+    replace(blob[:-1] + bytes([blob[-1] ^ 1]))  # damage the second part only
     assert store.get_parts("ab" * 20, 1) == [{"summary": 1}]  # its own checksum still holds
     assert store.get_parts("ab" * 20, 2) is None
-    entry.write_bytes(blob + b"x")  # trailing bytes: not an entry we wrote
+    replace(blob + b"x")  # trailing bytes: not an entry we wrote
     assert store.get_parts("ab" * 20, 1) is None
+    store.close()
+
+
+def test_entries_written_in_a_batch_are_read_back_before_and_after_writing(tmp_path: Path) -> None:
+    store = cache_module.Cache(tmp_path)
+    keys = [f"{n:040x}" for n in range(300)]  # more than one transaction's worth
+    with store.batch():
+        for number, key in enumerate(keys):
+            store.put_parts(key, [number])
+        assert store.get_parts(keys[-1], 1) == [299]  # still pending: read from memory
+    assert [store.get_parts(key, 1) for key in keys] == [[n] for n in range(300)]
+    store.close()
+    assert len(entries(tmp_path)) == 300
 
 
 DAY = 24 * 3600
 
 
-def age(path: Path, days: float) -> None:
-    """Set a file's modification time `days` into the past."""
-    when = time.time() - days * DAY
-    os.utime(path, (when, when))
+@contextmanager
+def database(cache: Path) -> Iterator[sqlite3.Connection]:
+    """The cache's database, opened the way a test reads and edits it (committed on exit)."""
+    db = sqlite3.connect(cache / "v2" / "cache.sqlite3")
+    try:
+        with db:
+            yield db
+    finally:
+        db.close()
 
 
-def entry_files(cache: Path) -> dict[str, Path]:
-    return {p.name: p for p in (cache / "v1").glob("*/*")}
+def entries(cache: Path) -> dict[str, bytes]:
+    with database(cache) as db:
+        return dict(db.execute("SELECT key, blob FROM entries").fetchall())
+
+
+def age(cache: Path, keys: Iterable[str], days: float) -> None:
+    """Make entries look written (or last reused) `days` ago."""
+    with database(cache) as db:
+        when = time.time() - days * DAY
+        db.executemany("UPDATE entries SET used = ? WHERE key = ?", [(when, k) for k in keys])
 
 
 def test_prune_deletes_only_old_entries_not_in_use(tmp_path: Path) -> None:
     store = cache_module.Cache(tmp_path)
     for key in ("aa" + "1" * 38, "aa" + "2" * 38, "bb" + "3" * 38, "bb" + "4" * 38):
         store.put_parts(key, [key])
-    files = entry_files(tmp_path)
-    interrupted = files["aa" + "1" * 38].with_name(".tmp-x1y2z3")  # a write that never finished
-    interrupted.write_bytes(b"half")
-    for name in ("aa" + "1" * 38, "aa" + "2" * 38, "bb" + "3" * 38):
-        age(files[name], 8)
-    age(interrupted, 8)
+    age(tmp_path, ("aa" + "1" * 38, "aa" + "2" * 38, "bb" + "3" * 38), 8)
     in_use = {"aa" + "1" * 38}
     removed = store.prune(in_use, time.time() - cache_module.PRUNE_AFTER_DAYS * DAY)
     # old and in use: kept; old and unused: gone; recent and unused: kept (another config's)
-    assert removed == 3
-    assert sorted(entry_files(tmp_path)) == ["aa" + "1" * 38, "bb" + "4" * 38]
+    assert removed == 2
+    assert sorted(entries(tmp_path)) == ["aa" + "1" * 38, "bb" + "4" * 38]
     assert store.get_parts("aa" + "1" * 38, 1) == ["aa" + "1" * 38]
+    store.close()
 
 
-def test_prune_runs_at_most_once_a_day(tmp_path: Path) -> None:
+def test_prune_runs_at_most_once_a_day_and_removes_old_cache_formats(tmp_path: Path) -> None:
     store = cache_module.Cache(tmp_path)
+    old_format = tmp_path / "v1" / "ab"
+    old_format.mkdir(parents=True)
+    (old_format / ("ab" * 20)).write_bytes(b"an entry of the file-per-entry cache")
     store.put_parts("cc" + "5" * 38, ["old"])
-    age(entry_files(tmp_path)["cc" + "5" * 38], 8)
+    age(tmp_path, ["cc" + "5" * 38], 8)
     now = time.time()
     assert store.prune_if_due(set, now - DAY / 2) == 1  # never pruned before: prunes now
+    assert not (tmp_path / "v1").exists()
     store.put_parts("cc" + "6" * 38, ["old too"])
-    age(entry_files(tmp_path)["cc" + "6" * 38], 8)
+    age(tmp_path, ["cc" + "6" * 38], 8)
     assert store.prune_if_due(set, now) == 0  # pruned half a day ago: not yet
     assert store.prune_if_due(set, now + DAY) == 1
+    store.close()
 
 
 def test_a_run_prunes_old_versions_of_a_file_and_keeps_working(kb: Path, tmp_path: Path) -> None:
@@ -252,12 +303,12 @@ def test_a_run_prunes_old_versions_of_a_file_and_keeps_working(kb: Path, tmp_pat
     changed = kb / "content/docs/knowledge-base/risks/scheming.mdx"
     changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     invoke(*args)
-    before = entry_files(cache)
-    for path in before.values():
-        age(path, 8)  # a week and a day without a run
-    age(cache / "v1" / ".last-prune", 2)
+    before = entries(cache)
+    age(cache, before, 8)  # a week and a day without a run
+    with database(cache) as db:
+        db.execute("UPDATE meta SET value = ? WHERE name = 'last_prune'", (time.time() - 2 * DAY,))
     output = invoke(*args)  # reuses the report: touches it, prunes the rest not in use
-    after = entry_files(cache)
+    after = entries(cache)
     assert len(after) == len(before) - 1  # only the changed article's previous version went
     assert output == invoke(*args[:-2], "--no-cache")
     reads: list[str] = []
