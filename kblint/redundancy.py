@@ -402,15 +402,19 @@ def _indexes(
     size = (len(shingles) + 7) // 8
     postings = _Postings(size)
     tokens_of = [array("I") for _ in shingles]
-    word_index = _word_index(words)
     _FORKED_RANGES = (shingles, cuts, size)
     try:
         if jobs > 1 and len(shingles) >= PARALLEL_INDEX and can_fork():
-            # this process only merges, as the results come: they do not pile up here
             with fork_pool(jobs) as pool:
-                for shared in pool.imap_unordered(_range_of, range(ranges)):
+                arriving = pool.imap_unordered(_range_of, range(ranges))
+                # the word index is built here while the workers find the shared shingles (it
+                # was a serial quarter of the index: 0.16 of 0.38 s at 700 pages); then the
+                # ranges are merged as they come, so that they do not pile up
+                word_index = _word_index(words)
+                for shared in arriving:
                     shared.add_to(postings, tokens_of)
         else:
+            word_index = _word_index(words)
             for part in range(ranges):
                 _range_of(part).add_to(postings, tokens_of)
     finally:

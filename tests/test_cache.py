@@ -239,6 +239,27 @@ def test_entries_written_in_a_batch_are_read_back_before_and_after_writing(tmp_p
     assert len(entries(tmp_path)) == 300
 
 
+def test_large_entries_are_streamed_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries above the threshold (a whole report) go through blob handles; same content."""
+    monkeypatch.setattr(cache_module, "_STREAMED_BYTES", 200)
+    store = cache_module.Cache(tmp_path)
+    large, small = list(range(500)), [1, 2]
+    store.put_parts("cd" * 20, [large, "second part"])
+    store.put_parts("ef" * 20, [small])
+    with store.batch():  # a large and a small entry in one transaction
+        store.put_parts("ab" * 20, ["x" * 1000])
+        store.put_parts("ba" * 20, ["y"])
+    store.close()
+    assert len(entries(tmp_path)["cd" * 20]) > 200  # it is one of the streamed ones
+    assert store.get_parts("cd" * 20, 2) == [large, "second part"]
+    assert store.get_parts("ef" * 20, 1) == [small]
+    assert store.get_parts("ab" * 20, 1) == ["x" * 1000]
+    assert store.get_parts("ba" * 20, 1) == ["y"]
+    store.put_parts("cd" * 20, [small])  # replaced by a small one: read the plain way again
+    assert store.get_parts("cd" * 20, 1) == [small]
+    store.close()
+
+
 DAY = 24 * 3600
 
 
