@@ -13,10 +13,11 @@ entries, not forgeries, and costs a fifth of a cryptographic digest over the meg
 run reads. Like a `.pyc`, the cache is trusted not to be forged by someone who can already
 write to the KB.
 
-All entries live in one SQLite database (`v2/cache.sqlite3`, write-ahead log). Until 0.x the
-cache was a file per entry; but creating a file costs 0.5-1 ms of kernel time on the virtual
-machines CI runs on, measured, which made a cold run of 700 articles ~0.6 s slower than the
-same run without a cache, while a transaction of a hundred entries costs a few milliseconds.
+All entries live in one SQLite database (`v2/cache.sqlite3`, write-ahead log). The first
+format (`v1/`) kept a file per entry; but creating a file cost 0.5-1 ms of kernel time on the
+2-core virtual machine kblint is developed on (measured), which made a cold run of 700
+articles ~0.6 s slower than the same run without a cache, while a transaction of a hundred
+entries costs a few milliseconds.
 SQLite's locking lets two kblint processes share the cache: a writer holds the lock only for
 one short transaction, a reader never waits. A database SQLite reports as damaged is deleted
 and started afresh; one that cannot be opened at all (a read-only KB) costs speed only.
@@ -62,8 +63,8 @@ _BUSY_SECONDS = 10.0
 _DAMAGED = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
 #: A new database: pages large enough for an entry or two (entries are ~20 KB; with 4 KB pages
 #: writing 700 took 120 ms, with 64 KB pages 33 ms, measured), freed pages given back when
-#: pruned, and the write-ahead log (a database in a folder without it, on NFS say, keeps
-#: SQLite's default rollback journal: slower to share, just as safe).
+#: pruned, and the write-ahead log (where the file system cannot hold one, SQLite keeps its
+#: rollback journal: readers and a writer then wait for each other, which is just as safe).
 _SCHEMA_VERSION = 1
 _SCHEMA = f"""
 PRAGMA page_size = 65536;

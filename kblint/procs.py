@@ -2,6 +2,12 @@
 
 Importing multiprocessing costs ~20 ms (concurrent.futures' process pool ~30 ms): more than a
 warm run spends elsewhere, and a one-file pre-commit run never forks.
+
+Two kinds of pool on purpose: the article phase (`batch`) uses concurrent.futures'
+ProcessPoolExecutor, which raises when a worker dies (killed for memory, say) where a
+`multiprocessing` pool would wait forever, and which can spawn where fork is missing. The short
+phases that only make sense with fork (copy-on-write access to an index or parsed registries:
+`registry_loader`, `redundancy`) use `fork_pool`.
 """
 
 from __future__ import annotations
