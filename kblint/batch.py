@@ -34,7 +34,7 @@ def analyse_all(
 ) -> dict[Path, FileResult]:
     results: dict[Path, FileResult] = {}
     pending: list[tuple[Task, str | None]] = []
-    with gc_paused():  # thousands of cached results are read back: no cycles among them
+    with gc_paused(keep=True):  # thousands of cached results are read back: no cycles
         for task, key in zip(tasks, keys, strict=True):
             cached = _load(cache, key, task) if cache is not None and key is not None else None
             if cached is not None:
@@ -147,32 +147,30 @@ def _compute_in_pool(
     if method == "fork":
         _prepare_fork()
     results: list[FileResult] = []
-    try:
-        with (
-            ProcessPoolExecutor(
-                max_workers=jobs,
-                mp_context=multiprocessing.get_context(method),
-                initializer=_init_worker,
-                initargs=(context,),
-            ) as pool,
-            gc_paused(),
-        ):  # this process only receives and stores results meanwhile
-            work = [(task, cache is not None and key is not None) for task, key in jobs_todo]
-            done = pool.map(_work, work, chunksize=chunk)
-            for (_, key), (result, blob) in zip(jobs_todo, done, strict=True):
-                results.append(result)
-                if cache is not None and key is not None and blob is not None:
-                    cache.put_packed(key, blob)
-    finally:
-        gc.unfreeze()  # the workers are gone: let the collector see those objects again
+    with (
+        ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(context,),
+        ) as pool,
+        gc_paused(keep=True),
+    ):  # this process only receives and stores results meanwhile: acyclic, kept to the end
+        work = [(task, cache is not None and key is not None) for task, key in jobs_todo]
+        done = pool.map(_work, work, chunksize=chunk)
+        for (_, key), (result, blob) in zip(jobs_todo, done, strict=True):
+            results.append(result)
+            if cache is not None and key is not None and blob is not None:
+                cache.put_packed(key, blob)
     return results
 
 
 def _prepare_fork() -> None:
     """Set up what every worker needs once, before forking, so workers inherit it: the
     configured parsers (importing markdown-it costs each worker ~50 ms otherwise). And move
-    everything alive now (registries, configuration) out of the collector's sight: a worker's
-    collections would otherwise write to those objects and copy their memory pages."""
+    everything alive now (registries, configuration) out of the collector's sight for the rest
+    of the run: a worker's collections would otherwise write to those objects and copy their
+    memory pages."""
     markdown.parser(mdx=True)
     markdown.parser(mdx=False)
     gc.freeze()

@@ -78,7 +78,7 @@ def _reused(plan: RunPlan, snapshot: tuple[str, str] | None) -> RunReport | None
     if plan.cache is None or snapshot is None:
         return None
     slot, inputs = snapshot
-    with gc_paused():  # a report is tens of thousands of acyclic objects
+    with gc_paused(keep=True):  # a report is tens of thousands of acyclic objects
         previous = plan.cache.get_current(slot, inputs)
     return _refreshed(previous, plan.options.now) if isinstance(previous, RunReport) else None
 

@@ -14,12 +14,21 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(keep: bool = False) -> Iterator[None]:
+    """No cycle search inside the block. With `keep`, everything alive at its end (what the
+    block built, and all that was there before) is moved out of the collector's sight for good
+    (`gc.freeze`): objects created while it was paused are all in the youngest generation, and
+    the next collections would otherwise walk them all, and again as they are promoted. For
+    blocks that build long-lived, acyclic data: the collector never looks at frozen objects
+    again (reference counting still frees them). Measured on 5,000 articles: a warm run 1.58 ->
+    1.21 s, a one-file run 1.74 -> 1.52 s."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if enabled:
             gc.enable()
 

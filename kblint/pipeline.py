@@ -41,7 +41,7 @@ def execute(plan: RunPlan) -> RunReport:
     )
     results = analyse_all(list(plan.tasks), context, cache, options.jobs, list(plan.keys))
     fingerprints = _take_fingerprints(results)
-    with gc_paused():  # tens of thousands of acyclic objects: see kblint.memory
+    with gc_paused(keep=True):  # tens of thousands of acyclic objects: see kblint.memory
         corpus = Corpus((r.summary for r in results.values() if r.summary), loaded.registries)
     if len(results) >= LARGE_RUN:
         release_freed_memory()  # what receiving the results left behind, before the index
@@ -53,7 +53,7 @@ def execute(plan: RunPlan) -> RunReport:
     if linted:
         _redundancy(corpus, fingerprints, linted, cache, options.jobs)
     fingerprints.clear()  # those the computation did not take (or all, from the cache)
-    with gc_paused():
+    with gc_paused(keep=True):
         reports = [_report(path, results[path], corpus, context, options) for path in targets]
     other = [_registry_finding(issue, workspace, inputs.book) for issue in loaded.issues]
     return RunReport(reports, [f for f in other if f is not None])
@@ -67,7 +67,8 @@ def _registries(workspace: Workspace, cache: Cache | None, digest: str, jobs: in
         return registry_loader.load(workspace.kb_root, paths, digest, jobs)
     # one entry per KB, replaced when the files change (see `_redundancy`)
     slot = registries_slot(cache, workspace.kb_root, paths)
-    cached = cache.get_current(slot, digest)
+    with gc_paused(keep=True):
+        cached = cache.get_current(slot, digest)
     if isinstance(cached, LoadResult):
         return cached
     loaded = registry_loader.load(workspace.kb_root, paths, digest, jobs)

@@ -73,7 +73,7 @@ def load(
 ) -> LoadResult:
     """Every registry, validated entry by entry. With `jobs` above one and enough YAML, the
     files are parsed in forked processes (parsing is nearly all of the cost)."""
-    with gc_paused():
+    with gc_paused(keep=True):  # they live as long as the run
         return _load(kb_root, paths, known_digest, jobs)
 
 
