@@ -207,6 +207,8 @@ class Cache:
         """`prune` the entries whose keys `in_use()` does not list, if the last pruning is a day
         old; returns how many were deleted. Also deletes the folders of earlier cache formats."""
         now = time.time() if now is None else now
+        if self._connection() is None:
+            return 0  # nothing to prune in a cache that cannot be opened
         row = self._execute("SELECT value FROM meta WHERE name = 'last_prune'", (), fetch=True)
         if row is not None and now - float(row[0]) < _PRUNE_EVERY_SECONDS:
             return 0
