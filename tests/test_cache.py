@@ -72,6 +72,20 @@ def test_jobs_do_not_change_results_or_order(kb: Path) -> None:
     assert one == two and one.count("\n") > 50
 
 
+def test_a_pool_that_cannot_fork_spawns_and_gives_the_same_results(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where fork is missing (Windows) the workers are spawned: they receive the run's context
+    pickled, and hand back results and cache entries the same way."""
+    args = ["check", str(kb), "--now", NOW, "--format", "concise"]
+    expected = invoke(*args, "--no-cache", "--jobs", "1")
+    monkeypatch.setattr(batch, "can_fork", lambda: False)
+    cache = tmp_path / "cache"
+    assert invoke(*args, "--cache-dir", str(cache), "--jobs", "2") == expected
+    assert len(entries(cache)) == 51 + 3
+    assert invoke(*args, "--cache-dir", str(cache), "--jobs", "2") == expected  # warm
+
+
 def test_warm_run_parses_nothing(kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     invoke("check", str(kb), "--cache-dir", str(cache), "--jobs", "1")
