@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -94,19 +95,24 @@ def _init_worker(context: RunContext) -> None:
     gc.enable()  # forked while the parent paused it; articles' parse trees can hold cycles
 
 
-def _work(job: tuple[Task, bool]) -> tuple[FileResult, bytes | None]:
-    """A result, and its cache entry when it is to be cached (packed here, in parallel). The
-    result travels whole rather than as the entry: its summary and its record share objects
-    (titles, paths) that separately pickled parts would duplicate, and the report that holds
-    them grew by a sixth (a 5,000-article run's main process by ~45 MB, measured)."""
+_Job = tuple[Task, bool]  # a file, and whether its result is to be cached
+_Done = tuple[FileResult, bytes | None]  # its result, and the cache entry when wanted
+
+
+def _work(job: _Job) -> _Done:
+    """`_analysed_job` in a worker process. The result travels whole rather than as the entry:
+    its summary and its record share objects (titles, paths) that separately pickled parts
+    would duplicate, and the report that holds them grew by a sixth (a 5,000-article run's
+    main process by 42 MB, measured)."""
     assert _WORKER_CONTEXT is not None
+    return _analysed_job(job, _WORKER_CONTEXT)
+
+
+def _analysed_job(job: _Job, context: RunContext) -> _Done:
+    """A result, and its cache entry when it is to be cached (packed where it was computed)."""
     task, keep = job
-    result = _analysed(task, _WORKER_CONTEXT)
+    result = analyse(task.path, task.rel_path, context, task.want_record, task.text)
     return result, _packed(result) if keep else None
-
-
-def _analysed(task: Task, context: RunContext) -> FileResult:
-    return analyse(task.path, task.rel_path, context, task.want_record, task.text)
 
 
 def _compute(
@@ -117,32 +123,30 @@ def _compute(
 ) -> list[FileResult]:
     """Analyse the files (across processes when there are enough) and cache each result; the
     entries are written by this process, in a few transactions (see `kblint.cache`)."""
+    work = [(task, cache is not None and key is not None) for task, key in jobs_todo]
+    if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
+        done: Iterable[_Done] = (_analysed_job(job, context) for job in work)
+    else:
+        done = _in_pool(work, context, jobs)
+    results: list[FileResult] = []
     with nullcontext() if cache is None else cache.batch():
-        if jobs <= 1 or len(jobs_todo) < PARALLEL_THRESHOLD:
-            results = []
-            for task, key in jobs_todo:
-                results.append(_analysed(task, context))
-                if cache is not None and key is not None:
-                    cache.put_packed(key, _packed(results[-1]))
-            return results
-        return _compute_in_pool(jobs_todo, context, cache, jobs)
+        for (_, key), (result, entry) in zip(jobs_todo, done, strict=True):
+            results.append(result)
+            if cache is not None and key is not None and entry is not None:
+                cache.put_packed(key, entry)
+    return results
 
 
-def _compute_in_pool(
-    jobs_todo: list[tuple[Task, str | None]],
-    context: RunContext,
-    cache: cache_module.Cache | None,
-    jobs: int,
-) -> list[FileResult]:
+def _in_pool(work: list[_Job], context: RunContext, jobs: int) -> Iterator[_Done]:
+    """`_analysed_job` of every job in worker processes, in order, as the results arrive."""
     # deferred: a run that analyses a handful of files never starts a pool (~30 ms to import)
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     method = "fork" if can_fork() else "spawn"
-    chunk = max(1, min(32, len(jobs_todo) // (jobs * 8)))
+    chunk = max(1, min(32, len(work) // (jobs * 8)))
     if method == "fork":
         _prepare_fork()
-    results: list[FileResult] = []
     with (
         ProcessPoolExecutor(
             max_workers=jobs,
@@ -152,13 +156,7 @@ def _compute_in_pool(
         ) as pool,
         gc_paused(keep=True),
     ):  # this process only receives and stores results meanwhile: acyclic, kept to the end
-        work = [(task, cache is not None and key is not None) for task, key in jobs_todo]
-        done = pool.map(_work, work, chunksize=chunk)
-        for (_, key), (result, blob) in zip(jobs_todo, done, strict=True):
-            results.append(result)
-            if cache is not None and key is not None and blob is not None:
-                cache.put_packed(key, blob)
-    return results
+        yield from pool.map(_work, work, chunksize=chunk)
 
 
 def _prepare_fork() -> None:

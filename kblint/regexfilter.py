@@ -280,7 +280,7 @@ def starts(source: str, flags: int) -> Starts | None:
         dict.fromkeys(
             (
                 o.text.lower() if ignore_case else o.text,
-                o.boundary and _is_word_char(o.text[0], ascii_words),
+                o.boundary and is_word_char(o.text[0], ascii_words),
             )
             for o in openings
         )
@@ -309,7 +309,7 @@ def find_matches(regex: re.Pattern[str], where: Starts, text: str) -> Iterator[r
     for literal, after_boundary in where.literals:
         at = haystack.find(literal)
         while at >= 0:
-            if not (after_boundary and at and _is_word_char(text[at - 1], where.ascii_words)):
+            if not (after_boundary and at and is_word_char(text[at - 1], where.ascii_words)):
                 positions.add(at)
             at = haystack.find(literal, at + 1)
     end = 0
@@ -321,8 +321,9 @@ def find_matches(regex: re.Pattern[str], where: Starts, text: str) -> Iterator[r
                 end = match.end()
 
 
-def _is_word_char(char: str, ascii_only: bool) -> bool:
-    """What `\\w` matches (so `\\b` holds before a word character after a non-word one)."""
+def is_word_char(char: str, ascii_only: bool = False) -> bool:
+    """What `\\w` matches in a str pattern (so `\\b` holds before a word character after a
+    non-word one); with `ascii_only`, under the ASCII flag."""
     if ascii_only and not char.isascii():
         return False
     return char.isalnum() or char == "_"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from kblint.regexfilter import is_word_char
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters WHATWG leaves alone in a path / query (everything else is percent-encoded; an
 # existing %XX escape is kept as written).
@@ -116,14 +118,9 @@ def _matches(
     match = pattern.search(text, pos)
     while match is not None:
         start = match.start()
-        if boundary and start and _is_word_char(text[start - 1]):
+        if boundary and start and is_word_char(text[start - 1]):
             match = pattern.search(text, start + 1)  # a URL may still start inside this one
             continue
         found.append(match.span())
         match = pattern.search(text, match.end())
     return found
-
-
-def _is_word_char(char: str) -> bool:
-    """What `\\w` matches in a str pattern (so `\\b` holds before a word character)."""
-    return char.isalnum() or char == "_"

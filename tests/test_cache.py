@@ -256,6 +256,15 @@ def test_entries_written_in_a_batch_are_read_back_before_and_after_writing(tmp_p
 def test_large_entries_are_streamed_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Entries above the threshold (a whole report) go through blob handles; same content."""
     monkeypatch.setattr(cache_module, "_STREAMED_BYTES", 200)
+    streamed: list[str] = []
+    for name in ("_read_streamed", "_write_streamed"):
+        original = getattr(cache_module, name)
+
+        def spy(*args: Any, _name: str = name, _original: Any = original) -> Any:
+            streamed.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(cache_module, name, spy)
     store = cache_module.Cache(tmp_path)
     large, small = list(range(500)), [1, 2]
     store.put_parts("cd" * 20, [large, "second part"])
@@ -269,6 +278,8 @@ def test_large_entries_are_streamed_both_ways(tmp_path: Path, monkeypatch: pytes
     assert store.get_parts("ef" * 20, 1) == [small]
     assert store.get_parts("ab" * 20, 1) == ["x" * 1000]
     assert store.get_parts("ba" * 20, 1) == ["y"]
+    # two large entries written and read through blob handles, the small ones not
+    assert sorted(streamed) == ["_read_streamed"] * 2 + ["_write_streamed"] * 2
     store.put_parts("cd" * 20, [small])  # replaced by a small one: read the plain way again
     assert store.get_parts("cd" * 20, 1) == [small]
     store.close()
