@@ -32,19 +32,20 @@ def analyse_all(
     jobs: int,
     keys: list[str | None],
 ) -> dict[Path, FileResult]:
-    results: dict[Path, FileResult] = {}
+    """Every task's result, keyed by path in the order of `tasks` (walk order, which the corpus
+    keeps: it breaks ties in rankings), whether it came from the cache or was computed."""
+    loaded: dict[Path, FileResult] = {}
     pending: list[tuple[Task, str | None]] = []
     with gc_paused(keep=True):  # thousands of cached results are read back: no cycles
         for task, key in zip(tasks, keys, strict=True):
             cached = _load(cache, key, task) if cache is not None and key is not None else None
             if cached is not None:
-                results[task.path] = _refreshed(cached, context)
+                loaded[task.path] = _refreshed(cached, context)
             else:
                 pending.append((task, key))
     computed = _compute(pending, context, cache, jobs)
-    for (task, _), result in zip(pending, computed, strict=True):
-        results[task.path] = result
-    return results
+    loaded.update((task.path, result) for (task, _), result in zip(pending, computed, strict=True))
+    return {task.path: loaded[task.path] for task in tasks}
 
 
 # A file's result is cached as one entry of two parts: its summary (all that a file which is

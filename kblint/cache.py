@@ -130,6 +130,12 @@ class Cache:
         )
         return parts[1]
 
+    def get_stale(self, slot: str, part: int) -> Any | None:
+        """One part of what `slot` holds, whatever inputs it was computed from: for results
+        that can be updated from an older version instead of computed again."""
+        blob = self._blob(slot)
+        return None if blob is None else unpack_part(blob, part)
+
     def _blob(self, key: str) -> bytes | None:
         pending = self._pending.get(key)
         if pending is not None:
@@ -158,10 +164,11 @@ class Cache:
         if not self._batched or len(self._pending) >= _BATCH_ENTRIES:
             self._flush()
 
-    def put_current(self, slot: str, inputs: str, value: Any) -> None:
+    def put_current(self, slot: str, inputs: str, value: Any, *more: Any) -> None:
         """Keep one value per slot, replacing the previous one: results that depend on many
-        files (a whole report, the registries) would otherwise pile up, one per edit."""
-        self.put_parts(slot, [inputs, value])
+        files (a whole report, the registries) would otherwise pile up, one per edit. `more`
+        parts are kept beside it, read only by `get_stale`."""
+        self.put_parts(slot, [inputs, value, *more])
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -360,6 +367,17 @@ def unpack(blob: bytes, count: int, first: Any = None) -> list[Any] | None:
     except Exception:  # noqa: BLE001 - any unpickling problem is a miss
         return None
     return values
+
+
+def unpack_part(blob: bytes, part: int) -> Any | None:
+    """Value `part` of an entry alone (the ones before it are checked, not unpickled)."""
+    payloads = _unwrap(blob, part + 1)
+    if payloads is None:
+        return None
+    try:
+        return pickle.loads(payloads[part])  # checksummed entries of our own cache
+    except Exception:  # noqa: BLE001 - any unpickling problem is a miss
+        return None
 
 
 def _wrap(payloads: list[bytes]) -> bytes:

@@ -6,13 +6,13 @@ a run on one file can use summaries of the rest of the KB without keeping them i
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from kblint.model import pickled_by_fields
-from kblint.redundancy import Fingerprint, PageKey
+from kblint.redundancy import Fingerprint, PageKey, Pages, Ranking
+from kblint.redundancy import rank as rank_redundancy
 from kblint.redundancy import score as score_redundancy
 from kblint.registries import Entity, Registries
 
@@ -178,35 +178,38 @@ class Corpus:
 
     # -- redundancy -------------------------------------------------------------------------
 
+    def redundancy_pages(self, fingerprints: dict[str, Fingerprint]) -> Pages:
+        """The pages with a fingerprint (by rel path), in walk order. Takes the fingerprints out
+        of `fingerprints`: the computation frees them as soon as they are indexed (see
+        `redundancy.score`)."""
+        return Pages.of(
+            (
+                page.rel_path,
+                PageKey(page.id, page.title, page.path, page.content_format),
+                fingerprints.pop(page.rel_path),
+            )
+            for page in self.pages
+            if page.rel_path in fingerprints
+        )
+
     def compute_redundancy(
         self,
-        fingerprints: dict[str, Fingerprint],
+        pages: Pages,
         targets: Collection[str] | None = None,
         jobs: int = 1,
-    ) -> None:
+        previous: Ranking | None = None,
+    ) -> Ranking | None:
         """Spec §10 for the pages linted (`targets`, rel paths; None = all), against every page
-        with a fingerprint (by rel path). Takes the fingerprints out of `fingerprints`: the
-        computation frees them as soon as they are indexed (see `redundancy.score`)."""
-        pages = [page for page in self.pages if page.rel_path in fingerprints]
-        keys = [PageKey(p.id, p.title, p.path, p.content_format) for p in pages]
-        handed_over: list[Fingerprint | None] = [fingerprints.pop(p.rel_path) for p in pages]
-        wanted = None
-        if targets is not None:
-            wanted = {index for index, page in enumerate(pages) if page.rel_path in targets}
-        results = score_redundancy(keys, handed_over, wanted, jobs)
-        self._redundancy = {page.rel_path: r for page, r in zip(pages, results, strict=True)}
-
-    def redundancy_inputs_digest(self, fingerprints: dict[str, Fingerprint]) -> str:
-        """What `compute_redundancy` depends on: every page's identity and fingerprint."""
-        digest = hashlib.blake2b(digest_size=20)
-        for page in self.pages:
-            fingerprint = fingerprints.get(page.rel_path)
-            if fingerprint is not None:
-                for part in (page.rel_path, page.id, page.title, page.path, page.content_format):
-                    digest.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
-                digest.update(fingerprint.shingles)
-                digest.update(fingerprint.words)
-        return digest.hexdigest()
+        of `pages`. For all pages, also the ranking a later run can update (`previous`, from an
+        earlier run, spares rescoring the pages that did not change: see `redundancy.rank`)."""
+        ranking = None
+        if targets is None:
+            results, ranking = rank_redundancy(pages, jobs, previous)
+        else:
+            wanted = {index for index, name in enumerate(pages.names) if name in targets}
+            results = score_redundancy(pages.keys, pages.fingerprints, wanted, jobs)
+        self._redundancy = dict(zip(pages.names, results, strict=True))
+        return ranking
 
     def redundancy_results(self) -> dict[str, dict[str, Any]]:
         return dict(self._redundancy or {})

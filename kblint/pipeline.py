@@ -23,7 +23,7 @@ from kblint.discovery import PageIdentity
 from kblint.memory import LARGE_RUN, gc_paused, release_freed_memory
 from kblint.model import Finding
 from kblint.record import PageRecord
-from kblint.redundancy import Fingerprint
+from kblint.redundancy import Fingerprint, Ranking
 from kblint.registry_loader import LoadResult, RegistryIssue
 from kblint.regression import regressions
 from kblint.rulebook import RuleBook
@@ -96,21 +96,33 @@ def _redundancy(
     cache: Cache | None,
     jobs: int,
 ) -> None:
-    """Near-duplicates of the linted pages (a one-file pre-commit run scores that page only),
-    from the cache when no page's text changed since the last run on the same pages (one entry
-    per selection, replaced when the texts change, so entries do not pile up)."""
+    """Near-duplicates of the linted pages (a one-file pre-commit run scores that page only).
+
+    From the cache when no page's text changed since the last run on the same pages (one entry
+    per selection, replaced when the texts change, so entries do not pile up). When some did,
+    a run on all pages updates the ranking the last one kept beside its results, which costs a
+    few direct rows instead of the whole computation (see `redundancy.rank`).
+    """
     subset = linted if len(linted) < len(corpus.pages) else None
-    slot = inputs = None
-    if cache is not None:
-        slot = redundancy_slot(cache, subset)
-        inputs = corpus.redundancy_inputs_digest(fingerprints)
-        cached = cache.get_current(slot, inputs)
-        if isinstance(cached, dict):
-            corpus.set_redundancy(cached)
-            return
-    corpus.compute_redundancy(fingerprints, subset, jobs)
-    if cache is not None and slot is not None and inputs is not None:
-        cache.put_current(slot, inputs, corpus.redundancy_results())
+    pages = corpus.redundancy_pages(fingerprints)
+    if cache is None:
+        corpus.compute_redundancy(pages, subset, jobs)
+        return
+    slot = redundancy_slot(cache, subset)
+    inputs = pages.inputs_digest()
+    cached = cache.get_current(slot, inputs)
+    if isinstance(cached, dict):
+        corpus.set_redundancy(cached)
+        return
+    previous = cache.get_stale(slot, _RANKING_PART) if subset is None else None
+    ranking = corpus.compute_redundancy(
+        pages, subset, jobs, previous if isinstance(previous, Ranking) else None
+    )
+    # the ranking goes last: a warm run reads the results only (see `Cache.get_current`)
+    cache.put_current(slot, inputs, corpus.redundancy_results(), *([ranking] if ranking else []))
+
+
+_RANKING_PART = 2  # [inputs, results, ranking]: see `_redundancy`
 
 
 def _report(

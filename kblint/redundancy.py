@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import sys
 from array import array
 from bisect import bisect_left
@@ -133,11 +134,13 @@ def _word_hashes(words: list[str]) -> list[int]:
 
 
 def _pack(values: Iterable[int]) -> bytes:
-    """Distinct signed 64-bit values, sorted, as little-endian "<q" bytes."""
-    packed = array("q", sorted(set(values)))
-    if sys.byteorder != "little":
-        packed.byteswap()
-    return packed.tobytes()
+    """Distinct signed 64-bit values, sorted, as little-endian "<q" bytes.
+
+    `struct.pack` rather than `array("q", ...)`: three times faster from a list of 64-bit ints
+    (0.04 vs 0.13 ms for a page's ~1,800 shingles), and little-endian on every machine.
+    """
+    ordered = sorted(set(values))
+    return struct.pack(f"<{len(ordered)}q", *ordered)
 
 
 def _unpack(packed: bytes) -> Sequence[int]:
@@ -815,18 +818,34 @@ def score(
     hands them over, and they are the bulk of the memory (~370 MB at 20,000 pages), which the
     scoring does not need.
     """
-    best: list[list[tuple[int, int]]] = [[] for _ in keys]  # (score, index in `keys`)
+    return [_record(partners, keys) for partners in _best(keys, fingerprints, wanted, jobs)]
+
+
+def _groups(keys: Sequence[PageKey], fingerprints: Sequence[Fingerprint | None]) -> list[list[int]]:
+    """The pages that take part, by contentFormat (only pages of one format are compared)."""
     groups: dict[str, list[int]] = {}
     for index, (key, fingerprint) in enumerate(zip(keys, fingerprints, strict=True)):
         if fingerprint is not None and fingerprint.eligible:
             groups.setdefault(key.content_format, []).append(index)
+    return list(groups.values())
+
+
+def _best(
+    keys: Sequence[PageKey],
+    fingerprints: list[Fingerprint | None],
+    wanted: Collection[int] | None,
+    jobs: int,
+) -> list[list[tuple[int, int]]]:
+    """Every page's best partners, (score, index) best first (see `score`)."""
+    best: list[list[tuple[int, int]]] = [[] for _ in keys]
+    groups = _groups(keys, fingerprints)
     if wanted is not None and len(wanted) <= DIRECT_LIMIT:
-        for members in groups.values():
+        for members in groups:
             for index in set(members).intersection(wanted):
-                best[index] = _direct_top(index, members, fingerprints)
-        return [_record(partners, keys) for partners in best]
+                best[index] = _top(_direct_scores(index, members, fingerprints))
+        return best
     with gc_paused():
-        for members in groups.values():
+        for members in groups:
             group = _Group([cast("Fingerprint", fingerprints[m]) for m in members], jobs)
             for member in members:
                 fingerprints[member] = None
@@ -839,7 +858,7 @@ def score(
             ]
             for bit, partners in zip(bits, _tops(group, bits, jobs), strict=True):
                 best[members[group.member[bit]]] = [(s, members[m]) for s, m in partners]
-    return [_record(partners, keys) for partners in best]
+    return best
 
 
 #: Fewer rows than this are scored in this process: forking costs more than it saves.
@@ -881,13 +900,11 @@ def _rows(bits: list[int]) -> list[list[tuple[int, int]]]:
 DIRECT_LIMIT = 4
 
 
-def _direct_top(
+def _direct_scores(
     index: int, members: list[int], fingerprints: Sequence[Fingerprint | None]
 ) -> list[tuple[int, int]]:
-    """The best partners of one page, from exact set intersections with every other member.
-
-    Same result as the index: every pair is scored exactly; ties go to walk order.
-    """
+    """(score, member) of every partner of one page, from exact set intersections with every
+    other member: the same scores as the index gives."""
     mine = cast("Fingerprint", fingerprints[index])
     shingles, words = set(_unpack(mine.shingles)), set(_unpack(mine.words))
     sizes = (len(shingles), len(words))
@@ -901,8 +918,13 @@ def _direct_top(
         pair = (sizes[0], theirs.shingle_count, sizes[1], theirs.word_count)
         score = _score(common_s, common_w, pair)
         if score is not None:
-            scored.append((score, -other))
-    return [(s, -negative) for s, negative in sorted(scored, reverse=True)[:TOP_PAGES]]
+            scored.append((score, other))
+    return scored
+
+
+def _top(scored: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The best `TOP_PAGES` of (score, index): highest score first, ties in walk order."""
+    return sorted(scored, key=lambda pair: (-pair[0], pair[1]))[:TOP_PAGES]
 
 
 def _record(partners: list[tuple[int, int]], keys: Sequence[PageKey]) -> dict[str, Any]:
@@ -912,3 +934,164 @@ def _record(partners: list[tuple[int, int]], keys: Sequence[PageKey]) -> dict[st
         for score, key in ((s, keys[i]) for s, i in partners)
     ]
     return {"maxSimilarity": partners[0][0] if partners else 0, "similarPages": similar}
+
+
+# --------------------------------------------------------------------------- from the last run
+
+
+def page_digest(content_format: str, fingerprint: Fingerprint) -> bytes:
+    """What a page's scores with any other page depend on: its contentFormat and fingerprint."""
+    digest = hashlib.blake2b(content_format.encode("utf-8", "surrogatepass"), digest_size=16)
+    digest.update(b"\x1f")
+    digest.update(fingerprint.shingles)
+    digest.update(fingerprint.words)
+    return digest.digest()
+
+
+@dataclass(slots=True)
+class Pages:
+    """The pages of a run that have a fingerprint, in walk order."""
+
+    names: list[str]  # what identifies a page from one run to the next (its path in the KB)
+    keys: list[PageKey]
+    fingerprints: list[Fingerprint | None]  # handed over: the scoring frees them (see `score`)
+    digests: list[bytes]  # `page_digest` of each page
+
+    @classmethod
+    def of(cls, pages: Iterable[tuple[str, PageKey, Fingerprint]]) -> Pages:
+        names, keys, fingerprints, digests = [], [], [], []
+        for name, key, fingerprint in pages:
+            names.append(name)
+            keys.append(key)
+            fingerprints.append(fingerprint)
+            digests.append(page_digest(key.content_format, fingerprint))
+        return cls(names, keys, cast("list[Fingerprint | None]", fingerprints), digests)
+
+    def inputs_digest(self) -> str:
+        """What the `redundancy` fields depend on: every page's name, identity and digest, in
+        walk order (the order breaks ties)."""
+        digest = hashlib.blake2b(digest_size=20)
+        for name, key, page in zip(self.names, self.keys, self.digests, strict=True):
+            for part in (name, key.id, key.title, key.path):
+                digest.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
+            digest.update(page)
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Every page's best partners as one run found them, for the next run to update (`rank`)."""
+
+    names: tuple[str, ...]
+    digests: tuple[bytes, ...]
+    #: per page: (score, index into `names`) of its best partners, best first
+    partners: tuple[tuple[tuple[int, int], ...], ...]
+
+
+def rank(
+    pages: Pages, jobs: int = 1, previous: Ranking | None = None
+) -> tuple[list[dict[str, Any]], Ranking]:
+    """The `redundancy` field of every page, and the ranking behind it.
+
+    With the ranking of an earlier run, only the pages whose fingerprint changed (and the few
+    that lost a partner they cannot do without) are compared with all the others, which gives
+    exactly the result of starting over (see `_update`); after more changes than that pays
+    for, everything is computed again.
+    """
+    best = _update(previous, pages) if previous is not None else None
+    if best is None:
+        best = _best(pages.keys, pages.fingerprints, None, jobs)
+    ranking = Ranking(
+        tuple(pages.names), tuple(pages.digests), tuple(tuple(partners) for partners in best)
+    )
+    return [_record(partners, pages.keys) for partners in best], ranking
+
+
+#: An update needing more direct rows than this (one per changed page, one per page that lost a
+#: partner it cannot do without) starts over instead: a direct row costs about a fifteenth of
+#: the whole computation, at 700 pages as at 20,000 (measured).
+INCREMENTAL_ROWS = 8
+
+
+def _update(previous: Ranking, pages: Pages) -> list[list[tuple[int, int]]] | None:
+    """Every page's best partners, from the last run's and direct rows of the changed pages;
+    None when starting over is cheaper, or when the pages come in another order than last time
+    (ties are broken by walk order)."""
+    update = _Update(previous, pages)
+    return update.best() if update.same_order() else None
+
+
+class _Update:
+    """Why the update is exact: a pair of unchanged pages has the score it had. A page's old
+    list holds its best partners, so a page it did not list cannot beat the last one listed;
+    its new list is the best of its unchanged old partners and of its scores with the changed
+    pages (read from their rows, scores being symmetric). When a full list loses a partner (it
+    changed or is gone) and too few of the new scores beat its last score, an unlisted page may
+    now be among the best five: such a page is "dirty" and gets a direct row of its own.
+    """
+
+    def __init__(self, previous: Ranking, pages: Pages) -> None:
+        self.previous, self.pages = previous, pages
+        self.position = {name: index for index, name in enumerate(pages.names)}
+        self.old_position = {name: index for index, name in enumerate(previous.names)}
+        self.changed = {
+            index for index, name in enumerate(pages.names) if not self._unchanged(index, name)
+        }
+        self.group_of = {
+            index: members
+            for members in _groups(pages.keys, pages.fingerprints)
+            for index in members
+        }
+        # the old pages whose scores no longer hold: changed or gone (indices of the old run)
+        self.stale = {
+            old
+            for old, name in enumerate(previous.names)
+            if name not in self.position or self.position[name] in self.changed
+        }
+        self.rows: dict[int, dict[int, int]] = {}  # changed page -> {partner: score}
+
+    def _unchanged(self, index: int, name: str) -> bool:
+        old = self.old_position.get(name)
+        return old is not None and self.previous.digests[old] == self.pages.digests[index]
+
+    def same_order(self) -> bool:
+        survivors = [name for name in self.previous.names if name in self.position]
+        return survivors == [name for name in self.pages.names if name in self.old_position]
+
+    def best(self) -> list[list[tuple[int, int]]] | None:
+        rowed = sorted(self.changed.intersection(self.group_of))
+        if len(rowed) > INCREMENTAL_ROWS:
+            return None
+        for index in rowed:
+            self.rows[index] = {other: score for score, other in self._direct(index)}
+        best = [self._carried_over(index) for index in range(len(self.pages.names))]
+        dirty = [index for index, partners in enumerate(best) if partners is None]
+        if len(rowed) + len(dirty) > INCREMENTAL_ROWS:
+            return None
+        for index in dirty:
+            best[index] = _top(self._direct(index))
+        return cast("list[list[tuple[int, int]]]", best)
+
+    def _direct(self, index: int) -> list[tuple[int, int]]:
+        return _direct_scores(index, self.group_of[index], self.pages.fingerprints)
+
+    def _carried_over(self, index: int) -> list[tuple[int, int]] | None:
+        """A page's best partners; None when it is dirty."""
+        if index in self.rows:
+            return _top((score, other) for other, score in self.rows[index].items())
+        if index in self.changed or index not in self.group_of:
+            return []  # changed and not eligible any more, or never eligible
+        old = self.previous.partners[self.old_position[self.pages.names[index]]]
+        names = self.previous.names
+        kept = [
+            (score, self.position[names[other]]) for score, other in old if other not in self.stale
+        ]
+        fresh = [(row[index], other) for other, row in self.rows.items() if index in row]
+        # a shorter list held every partner; a full one proves the top only down to its last
+        # score: no unlisted pair (unchanged) scores more, so five known partners above it, or
+        # kept from the list, are the top five
+        if len(old) == TOP_PAGES:
+            last = old[-1][0]
+            if len(kept) + sum(1 for score, _ in fresh if score > last) < TOP_PAGES:
+                return None
+        return _top(kept + fresh)

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_KB
-from kblint import analysis, batch
+from kblint import analysis, batch, redundancy
 from kblint import cache as cache_module
 from kblint.cli import app
 
@@ -33,7 +33,10 @@ def synthetic_kb(root: Path, copies: int = 4) -> Path:
     for copy in range(copies):
         for path in originals:
             target = path.with_name(f"{path.stem}-copy{copy}{path.suffix}")
-            target.write_text(path.read_text(encoding="utf-8").replace("title: ", f"title: Copy {copy} of ", 1), encoding="utf-8")
+            target.write_text(
+                path.read_text(encoding="utf-8").replace("title: ", f"title: Copy {copy} of ", 1),
+                encoding="utf-8",
+            )
     return root
 
 
@@ -63,6 +66,53 @@ def test_check_output_identical_with_and_without_cache(kb: Path, tmp_path: Path)
     plain = invoke(*args, "--no-cache")
     assert invoke(*args, "--cache-dir", str(cache)) == plain
     assert invoke(*args, "--cache-dir", str(cache)) == plain
+
+
+def test_a_run_after_an_edit_equals_a_fresh_run(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Partly cached: the edited page is analysed again, the others read back. Ties (the copies
+    # share their original's readerImportance and score ~100 with it) still go to walk order,
+    # and the near-duplicates are updated from the last run's ranking, not recomputed.
+    cache = tmp_path / "cache"
+    args = ["record", str(kb), "--now", NOW]
+    invoke(*args, "--cache-dir", str(cache))
+    edited = kb / "content/docs/knowledge-base/organizations/anthropic-copy0.mdx"  # first of 5
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text + "\nA closing paragraph, added in review, on the lab's policies.\n")
+    updated: list[object] = []
+    update = redundancy._update
+    monkeypatch.setattr(
+        redundancy, "_update", lambda *args: updated.append(update(*args)) or updated[-1]
+    )
+    after = json.loads(invoke(*args, "--cache-dir", str(cache)))
+    assert len(updated) == 1
+    assert updated[0] is not None
+    assert after == json.loads(invoke(*args, "--no-cache"))
+    ranks = {r["pageRecord"]["id"]: r["pageRecord"]["readerRank"] for r in after}
+    assert ranks["anthropic-copy0"] < ranks["anthropic-copy1"] < ranks["anthropic"]
+
+
+def test_a_damaged_ranking_is_not_trusted(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the ranking is the last part of the near-duplicates entry, read only when pages changed
+    cache = tmp_path / "cache"
+    args = ["record", str(kb), "--now", NOW]
+    invoke(*args, "--cache-dir", str(cache))
+    [(key, blob)] = [
+        (key, blob)
+        for key, blob in entries(cache).items()
+        if isinstance(cache_module.unpack_part(blob, 2), redundancy.Ranking)
+    ]
+    with database(cache) as db:  # one flipped bit in the ranking's last byte
+        damaged = blob[:-1] + bytes([blob[-1] ^ 0x10])
+        db.execute("UPDATE entries SET blob = ? WHERE key = ?", (damaged, key))
+    edited = kb / "content/docs/knowledge-base/organizations/anthropic-copy0.mdx"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more paragraph.\n")
+    monkeypatch.setattr(redundancy, "_update", lambda *args: pytest.fail("used a damaged ranking"))
+    after = json.loads(invoke(*args, "--cache-dir", str(cache)))
+    assert after == json.loads(invoke(*args, "--no-cache"))
 
 
 def test_jobs_do_not_change_results_or_order(kb: Path) -> None:
@@ -100,7 +150,9 @@ def test_warm_run_parses_nothing(kb: Path, tmp_path: Path, monkeypatch: pytest.M
     invoke("check", str(kb), "--cache-dir", str(cache), "--jobs", "1")
     assert calls == []
     changed = kb / "content/docs/knowledge-base/risks/scheming.mdx"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8"
+    )
     invoke("check", str(changed), "--cache-dir", str(cache), "--jobs", "1")
     assert calls == ["knowledge-base/risks/scheming.mdx"]  # the rest of the KB came from the cache
 
@@ -118,8 +170,9 @@ def test_corrupt_and_foreign_entries_are_rebuilt(kb: Path, tmp_path: Path) -> No
                 damaged = blob[: len(blob) // 2]  # truncated
             elif number % 3 == 1:
                 damaged = b"NOTKBLNT" + blob[8:]  # foreign
-            else:
-                damaged = blob[:-1] + bytes([blob[-1] ^ 0xFF])  # one flipped bit
+            else:  # one flipped bit, mid-entry: in the part every run reads
+                middle = len(blob) // 2
+                damaged = blob[:middle] + bytes([blob[middle] ^ 0x10]) + blob[middle + 1 :]
             db.execute("UPDATE entries SET blob = ? WHERE key = ?", (damaged, key))
     assert json.loads(invoke(*args)) == expected
     assert entries(cache) == blobs  # every damaged entry was rebuilt as it was
@@ -151,14 +204,28 @@ def test_cache_folder_ignores_itself(kb: Path) -> None:
 
 def test_two_processes_share_a_cache(kb: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    command = [sys.executable, "-m", "kblint", "record", str(kb), "--now", NOW, "--cache-dir", str(cache), "--jobs", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "kblint",
+        "record",
+        str(kb),
+        "--now",
+        NOW,
+        "--cache-dir",
+        str(cache),
+        "--jobs",
+        "1",
+    ]
     first = subprocess.Popen(command, stdout=subprocess.PIPE)
     second = subprocess.Popen(command, stdout=subprocess.PIPE)
     out_first, _ = first.communicate(timeout=300)
     out_second, _ = second.communicate(timeout=300)
     assert first.returncode == second.returncode == 0
     assert json.loads(out_first) == json.loads(out_second)
-    assert json.loads(invoke("record", str(kb), "--now", NOW, "--cache-dir", str(cache))) == json.loads(out_first)
+    assert json.loads(
+        invoke("record", str(kb), "--now", NOW, "--cache-dir", str(cache))
+    ) == json.loads(out_first)
 
 
 def test_unchanged_rerun_reads_one_report_not_every_file(
@@ -170,7 +237,9 @@ def test_unchanged_rerun_reads_one_report_not_every_file(
     reads: list[str] = []
     real_get = cache_module.Cache.get_parts
 
-    def counting_get(self: cache_module.Cache, key: str, count: int, first: object = None) -> object:
+    def counting_get(
+        self: cache_module.Cache, key: str, count: int, first: object = None
+    ) -> object:
         reads.append(key)
         return real_get(self, key, count, first)
 
@@ -253,7 +322,9 @@ def test_entries_written_in_a_batch_are_read_back_before_and_after_writing(tmp_p
     assert len(entries(tmp_path)) == 300
 
 
-def test_large_entries_are_streamed_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_entries_are_streamed_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Entries above the threshold (a whole report) go through blob handles; same content."""
     monkeypatch.setattr(cache_module, "_STREAMED_BYTES", 200)
     streamed: list[str] = []

@@ -363,6 +363,11 @@ def test_bit_sliced_sum_and_threshold_match_plain_counting() -> None:
 def synthetic_kb(seed: int, pages: int = 60) -> list[tuple[PageKey, Fingerprint]]:
     """Small KB: Zipf-like vocabulary, topic clusters, near-duplicates, pages sharing a template
     of short words (shingles high, long words low), short and other-format pages."""
+    return [page(name, " ".join(words), fmt) for name, words, fmt in synthetic_texts(seed, pages)]
+
+
+def synthetic_texts(seed: int, pages: int = 60) -> list[tuple[str, list[str], str]]:
+    """(name, words, contentFormat) of the pages of `synthetic_kb`."""
     rng = random.Random(seed)
     vocabulary = [
         "".join(rng.choices("abcdefgh", k=rng.choice([2, 3, 4, 5, 5, 6, 7]))) for _ in range(400)
@@ -392,7 +397,7 @@ def synthetic_kb(seed: int, pages: int = 60) -> list[tuple[PageKey, Fingerprint]
                 words[slot] = rng.choice(topic)
         texts.append(words)
         content_format = "article" if rng.random() < 0.8 else "table"
-        kb.append(page(f"page-{index:02d}", " ".join(words), content_format))
+        kb.append((f"page-{index:02d}", words, content_format))
     return kb
 
 
@@ -489,3 +494,120 @@ def test_scoring_drops_the_fingerprints_it_has_indexed() -> None:
     assert redundancy.score([key for key, _ in kb], fingerprints) == expected
     assert all(fp is None or not fp.eligible for fp in fingerprints)
     assert fingerprints.count(None) > len(kb) // 2
+
+
+# --------------------------------------------------------------------------- updating a ranking
+
+
+def ranked_pages(texts: list[tuple[str, list[str], str]]) -> redundancy.Pages:
+    return redundancy.Pages.of(
+        (name, key(name, fmt), Fingerprint.of(" ".join(words))) for name, words, fmt in texts
+    )
+
+
+def edit(texts: list[tuple[str, list[str], str]], rng: random.Random) -> list[Any]:
+    """One to three edits of the kinds a commit makes: a page rewritten in part, copied from
+    another, cut short (no longer eligible), moved to another contentFormat, deleted, added."""
+    texts = list(texts)
+    for _ in range(rng.randint(1, 3)):
+        index = rng.randrange(len(texts))
+        name, words, fmt = texts[index]
+        kind = rng.choice(["words", "words", "copy", "short", "format", "delete", "add"])
+        if kind == "words":
+            words = list(words)
+            for _ in range(rng.randint(1, 15)):
+                words[rng.randrange(len(words))] = rng.choice(words) + "q"
+            texts[index] = (name, words, fmt)
+        elif kind == "copy":
+            texts[index] = (name, list(rng.choice(texts)[1]), fmt)
+        elif kind == "short":
+            texts[index] = (name, words[:6], fmt)
+        elif kind == "format":
+            texts[index] = (name, words, "article" if fmt == "table" else "table")
+        elif kind == "delete" and len(texts) > 2:
+            del texts[index]
+        else:  # a new page next to this one in walk order, copied from a random page
+            texts.insert(
+                index + 1, (f"{name}-{rng.randrange(1000)}", list(rng.choice(texts)[1]), fmt)
+            )
+    return texts
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_an_updated_ranking_equals_one_computed_from_scratch(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcomes: list[bool] = []
+    update = redundancy._update
+
+    def recorded(previous: redundancy.Ranking, pages: redundancy.Pages) -> Any:
+        best = update(previous, pages)
+        outcomes.append(best is not None)
+        return best
+
+    monkeypatch.setattr(redundancy, "_update", recorded)
+    rng = random.Random(seed)
+    texts = synthetic_texts(seed)
+    _, ranking = redundancy.rank(ranked_pages(texts))
+    for _ in range(6):  # each run starts from the ranking the one before left
+        texts = edit(texts, rng)
+        kb = [page(name, " ".join(words), fmt) for name, words, fmt in texts]
+        results, ranking = redundancy.rank(ranked_pages(texts), previous=ranking)
+        assert results == brute_force(kb)
+        assert ranking.names == tuple(name for name, _, _ in texts)
+    assert outcomes.count(True) >= 2  # the update itself was tested, not only the fallback
+
+
+def test_a_title_change_alone_needs_no_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = synthetic_texts(7)
+    before, ranking = redundancy.rank(ranked_pages(texts))
+    listed = before[0]["similarPages"][0]["id"]  # a page shown as someone's partner
+    pages = ranked_pages(texts)
+    at = pages.names.index(listed)
+    pages.keys[at] = PageKey(listed, "A New Title", f"/kb/{listed}/", pages.keys[at].content_format)
+
+    def no_rows(*args: Any) -> Any:
+        raise AssertionError("nothing changed that a score depends on")
+
+    monkeypatch.setattr(redundancy, "_direct_scores", no_rows)
+    results, _ = redundancy.rank(pages, previous=ranking)
+    shown = [p for r in results for p in r["similarPages"] if p["id"] == listed]
+    assert shown
+    assert all(p["title"] == "A New Title" for p in shown)
+    assert [[p["similarity"] for p in r["similarPages"]] for r in results] == [
+        [p["similarity"] for p in r["similarPages"]] for r in before
+    ]
+
+
+def test_many_changes_start_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = synthetic_texts(8)
+    _, ranking = redundancy.rank(ranked_pages(texts))
+    edited = [(name, [w + "z" for w in words], fmt) for name, words, fmt in texts]
+    assert redundancy._update(ranking, ranked_pages(edited)) is None
+    kb = [page(name, " ".join(words), fmt) for name, words, fmt in edited]
+    assert redundancy.rank(ranked_pages(edited), previous=ranking)[0] == brute_force(kb)
+
+
+def test_pages_in_another_order_start_over() -> None:
+    texts = synthetic_texts(9)
+    _, ranking = redundancy.rank(ranked_pages(texts))
+    swapped = [texts[1], texts[0], *texts[2:]]
+    assert redundancy._update(ranking, ranked_pages(swapped)) is None
+
+
+def test_a_tie_at_the_last_listed_score_can_hide_an_unlisted_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "a" and seven copies of it all score 100 with each other; "a" lists b1..b5 (walk order)
+    # and b6, b7 stay unlisted. b1 is then renamed to b9 (deleted, added last): b9's 100 ties
+    # the last listed score, and b6 comes before it in walk order, so "a" must be rescored.
+    monkeypatch.setattr(redundancy, "INCREMENTAL_ROWS", 100)  # a, b2..b7 all lost b1
+    words = long_words("shared", 40)
+    texts = [(name, words, "article") for name in ["a", *(f"b{i}" for i in range(1, 8))]]
+    _, ranking = redundancy.rank(ranked_pages(texts))
+    renamed = [*texts[:1], *texts[2:], ("b9", words, "article")]
+    best = redundancy._update(ranking, ranked_pages(renamed))
+    assert best is not None  # an update, not a fresh start
+    assert [partner for _, partner in best[0]] == [1, 2, 3, 4, 5]  # b2 .. b6
+    kb = [page(name, " ".join(w), fmt) for name, w, fmt in renamed]
+    assert redundancy.rank(ranked_pages(renamed), previous=ranking)[0] == brute_force(kb)
