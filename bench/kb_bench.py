@@ -10,6 +10,8 @@ same files, each step as its own subprocess (`sys.executable -m kblint …`, std
   no-cache  `kblint check KB --no-cache` (when kblint has the option; `--skip-no-cache` drops it)
   warm      the cold command again, nothing changed
   1-changed a paragraph appended to one article, then `kblint check THAT_FILE` (pre-commit style)
+  1-chg-all another paragraph appended to it, then `kblint check KB` (a CI run with a restored
+            cache on a one-file change; no target)
 
 Each command runs under a ~10 MiB wrapper process that times it with `time.perf_counter()` and
 reads its peak RSS (`ru_maxrss`) from `os.wait4`, the rusage of exactly that child and the
@@ -63,6 +65,11 @@ SMALL_TARGET_N = 700
 PEAK_SMALL = (700, 250 * MIB)
 PEAK_LARGE = (20_000, 1536 * MIB)
 SCALING = (700, 20_000, 35.0)
+
+
+#: Steps that edit the changed article first, and the number their first edit gets (each
+#: repetition appends another paragraph, so that no run finds its edit cached).
+EDITS = {"1-changed": 1, "1-chg-all": 100}
 
 
 @dataclass
@@ -310,6 +317,7 @@ def run_size(args: argparse.Namespace, n: int, workdir: Path, options: set[str])
     changed = pick_article(files)
     relative = changed.relative_to(kb)
     steps.append(Step("1-changed", [*base, str(relative), *cache_args]))
+    steps.append(Step("1-chg-all", [*base, str(kb), *cache_args], files=len(files)))
     original = changed.read_bytes()
     backup = kb / ".bench-original"  # restored by prepare_kb if this run dies before `finally`
     backup.write_text(json.dumps({"path": str(relative), "text": original.decode("utf-8")}))
@@ -320,8 +328,9 @@ def run_size(args: argparse.Namespace, n: int, workdir: Path, options: set[str])
                 if step.name == "cold" and cache_args:
                     shutil.rmtree(cache)
                     cache.mkdir()
-                if step.name == "1-changed":  # a new change every time
-                    changed.write_bytes(original + APPENDED.format(repetition + 1).encode())
+                if step.name in EDITS:  # a new change every time
+                    edit = EDITS[step.name] + repetition
+                    changed.write_bytes(original + APPENDED.format(edit).encode())
                 print(f"   {step.name:9} …", end="", file=sys.stderr, flush=True)
                 run = measure(Step(step.name, step.command, files=step.files), kb, args.timeout)
                 print(
