@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -193,6 +194,14 @@ def test_words_are_what_the_spec_says(text: str) -> None:
         c if (c.isascii() and (c.isalnum() or c == "_")) or c.isspace() else " " for c in lowered
     )
     assert similarity_text(text, 0, [], []) == " ".join("".join(kept).split())
+
+
+@given(st.text(alphabet=st.sampled_from(list("#a \t\n*[]()|!"))))
+def test_heading_markers_are_removed(text: str) -> None:
+    # the spec removes heading markers: at the start of a line, up to six `#` followed by a
+    # blank or the line's end, with the blanks around them (kblint gets the same words without)
+    markers = re.compile(r"^[ \t]*#{1,6}(?=[ \t]|$)[ \t]*", re.MULTILINE)
+    assert similarity_text(text, 0, [], []) == similarity_text(markers.sub("", text), 0, [], [])
 
 
 def test_spans_before_body_and_overlapping_spans() -> None:
