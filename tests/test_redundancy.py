@@ -251,6 +251,19 @@ def test_fingerprint_pickles() -> None:
     assert pickle.loads(pickle.dumps(fingerprint)) == fingerprint
 
 
+def test_fingerprint_digest_covers_both_sets() -> None:
+    fingerprint = Fingerprint.of(" ".join(long_words("p", 20)))
+    assert len(fingerprint.digest) == 16
+    assert Fingerprint(fingerprint.shingles, fingerprint.words).digest == fingerprint.digest
+    assert pickle.loads(pickle.dumps(fingerprint)).digest == fingerprint.digest
+    others = [
+        Fingerprint(fingerprint.shingles, fingerprint.words[:-8]),
+        Fingerprint(fingerprint.shingles[:-8], fingerprint.words),
+        Fingerprint(fingerprint.words, fingerprint.shingles),
+    ]
+    assert len({fingerprint.digest, *(other.digest for other in others)}) == 4
+
+
 def test_shingle_hashes_are_stable_across_processes() -> None:
     text = "the quick brown fox jumps over the lazy dog again and again"
     code = (
@@ -448,6 +461,26 @@ def test_a_few_wanted_pages_are_scored_directly_with_the_same_result(seed: int) 
     assert any(expected[i]["similarPages"] for i in range(0, 60, 15))  # a meaningful test
 
 
+def test_direct_rows_shared_among_processes_give_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(redundancy, "PARALLEL_DIRECT", 1)
+    kb = synthetic_kb(2)
+    expected = brute_force(kb)
+    wanted = [0, 7, 30]
+    got = compute(kb, wanted, jobs=2)
+    assert [got[i] for i in wanted] == [expected[i] for i in wanted]
+    texts = synthetic_texts(2)
+    _, ranking = redundancy.rank(ranked_pages(texts))
+    texts[5] = (texts[5][0], texts[6][1], texts[5][2])  # page 5 now copies page 6
+    best = redundancy._update(ranking, ranked_pages(texts), 2)
+    assert best is not None
+    kb = [page(name, " ".join(words), fmt) for name, words, fmt in texts]
+    assert [redundancy._record(partners, [k for k, _ in kb]) for partners in best] == brute_force(
+        kb
+    )
+
+
 def test_many_wanted_pages_go_through_the_index_with_the_same_result() -> None:
     kb = synthetic_kb(5)
     wanted = list(range(0, 60, 6))
@@ -549,8 +582,8 @@ def test_an_updated_ranking_equals_one_computed_from_scratch(
     outcomes: list[bool] = []
     update = redundancy._update
 
-    def recorded(previous: redundancy.Ranking, pages: redundancy.Pages) -> Any:
-        best = update(previous, pages)
+    def recorded(previous: redundancy.Ranking, pages: redundancy.Pages, jobs: int) -> Any:
+        best = update(previous, pages, jobs)
         outcomes.append(best is not None)
         return best
 
