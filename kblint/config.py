@@ -137,13 +137,20 @@ class Config:
 
     def effective_rules(self, book: RuleBook, rel_path: str) -> dict[str, EffectiveRule]:
         """Enabled rules for one file, with severities and options after overrides."""
+        return self.rules_with(book, self.overrides_for(rel_path))
+
+    def overrides_for(self, rel_path: str) -> tuple[int, ...]:
+        """Which overrides apply to a file (positions in `overrides`): all its rules depend on."""
+        return tuple(i for i, o in enumerate(self.overrides) if o.applies_to(rel_path))
+
+    def rules_with(self, book: RuleBook, applying: tuple[int, ...]) -> dict[str, EffectiveRule]:
+        """Enabled rules, with severities and options after the overrides `applying`."""
         select, ignore = list(self.select), list(self.ignore)
         settings = dict(self.rules)
-        for override in self.overrides:
-            if override.applies_to(rel_path):
-                select = list(override.select) if override.select is not None else select
-                ignore += override.ignore
-                settings |= dict(override.rules)
+        for override in (self.overrides[i] for i in applying):
+            select = list(override.select) if override.select is not None else select
+            ignore += override.ignore
+            settings |= dict(override.rules)
         enabled = _selected(book, select, ignore)
         result = {}
         for rule in book.rules:

@@ -130,7 +130,7 @@ def _report(
 ) -> ArticleReport:
     record = result.record
     findings = list(result.findings)
-    rules = context.config.effective_rules(context.book, result.rel_path)
+    rules = context.rules_for(result.rel_path)
     if record is not None and result.summary is not None:
         record.backlinks = corpus.backlinks(record.identity.id)
         record.data.update(corpus.ranks.get(result.rel_path, {}))

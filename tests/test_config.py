@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from kblint.analysis import RunContext
 from kblint.cli import app
 from kblint.config_loader import ConfigError, find_config, load_config
+from kblint.gitdates import GitDates
 from kblint.model import Severity
+from kblint.registries import Registries
 
 
 def write(path: Path, text: str) -> Path:
@@ -136,6 +140,26 @@ def test_per_path_overrides(tmp_path: Path) -> None:
     assert "mdx-syntax" not in draft and "mdx-syntax" in live
     assert draft["mdx-unclosed"].severity is Severity.WARNING
     assert live["mdx-unclosed"].severity is Severity.ERROR
+
+
+def test_a_run_works_out_the_rules_once_per_set_of_overrides(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "kblint.yaml",
+        "overrides:\n"
+        "  - files: ['drafts/**']\n"
+        "    ignore: [mdx-syntax]\n"
+        "  - files: ['**/scheming.mdx', 'drafts/old-*']\n"
+        "    rules:\n"
+        "      mdx-unclosed: warning\n",
+    )
+    config, book = load_config(path)
+    context = RunContext(config, Registries(), GitDates(), datetime.now(UTC), book)
+    files = ["drafts/a.mdx", "drafts/old-b.mdx", "risks/scheming.mdx", "risks/x.mdx", "y.mdx"]
+    for rel_path in files * 2:
+        assert context.rules_for(rel_path) == config.effective_rules(book, rel_path)
+    assert sorted(context.rules_memo) == [(), (0,), (0, 1), (1,)]
+    context.rules_for("drafts/a.mdx").clear()  # a caller's copy: the memo keeps its own
+    assert context.rules_for("drafts/a.mdx") == config.effective_rules(book, "drafts/a.mdx")
 
 
 def test_isolated_ignores_the_file(tmp_path: Path) -> None:
