@@ -1,7 +1,8 @@
 """Forked worker processes, with `multiprocessing` imported only when one is started.
 
 Importing multiprocessing costs ~20 ms (concurrent.futures' process pool ~30 ms): more than a
-warm run spends elsewhere, and a one-file pre-commit run never forks.
+warm run spends elsewhere, and a one-file pre-commit run forks only on a large KB (to share the
+page's near-duplicate row, from `redundancy.PARALLEL_DIRECT` pages on).
 
 Two kinds of pool on purpose: the article phase (`batch`) uses concurrent.futures'
 ProcessPoolExecutor, which raises when a worker dies (killed for memory, say) where a
