@@ -1135,8 +1135,8 @@ class _Update:
         """A page's best partners; None when it is dirty."""
         if index in self.rows:
             return _top((score, other) for other, score in self.rows[index].items())
-        if index in self.changed or index not in self.group_of:
-            return []  # changed and not eligible any more, or never eligible
+        if index not in self.group_of:
+            return []  # not eligible (a changed page that is has its row)
         old = self.previous.partners[self.old_position[self.pages.names[index]]]
         names = self.previous.names
         kept = [
