@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import pickle
 import shutil
 import sqlite3
 import subprocess
@@ -105,14 +107,29 @@ def test_a_damaged_ranking_is_not_trusted(
         for key, blob in entries(cache).items()
         if isinstance(cache_module.unpack_part(blob, 2), redundancy.Ranking)
     ]
-    with database(cache) as db:  # one flipped bit in the ranking's last byte
-        damaged = blob[:-1] + bytes([blob[-1] ^ 0x10])
+    at = _bit_only_a_checksum_catches(blob, cache_module.unpack_part(blob, 2))
+    with database(cache) as db:
+        damaged = blob[:at] + bytes([blob[at] ^ 0x01]) + blob[at + 1 :]
         db.execute("UPDATE entries SET blob = ? WHERE key = ?", (damaged, key))
     edited = kb / "content/docs/knowledge-base/organizations/anthropic-copy0.mdx"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more paragraph.\n")
     monkeypatch.setattr(redundancy, "_update", lambda *args: pytest.fail("used a damaged ranking"))
     after = json.loads(invoke(*args, "--cache-dir", str(cache)))
     assert after == json.loads(invoke(*args, "--no-cache"))
+
+
+def _bit_only_a_checksum_catches(blob: bytes, last: object) -> int:
+    """Where in `blob` (whose last part is `last`, pickled) flipping the lowest bit still
+    unpickles, to a different value."""
+    payload = pickle.dumps(last, protocol=pickle.HIGHEST_PROTOCOL)
+    assert blob.endswith(payload)
+    for offset in range(len(payload)):
+        flipped = bytearray(payload)
+        flipped[offset] ^= 0x01
+        with contextlib.suppress(Exception):
+            if pickle.loads(bytes(flipped)) != last:
+                return len(blob) - len(payload) + offset
+    raise AssertionError("no such bit")
 
 
 def test_jobs_do_not_change_results_or_order(kb: Path) -> None:
