@@ -10,7 +10,7 @@ same files, each step as its own subprocess (`sys.executable -m kblint …`, std
   no-cache  `kblint check KB --no-cache` (when kblint has the option; `--skip-no-cache` drops it)
   warm      the cold command again, nothing changed
   1-changed a paragraph appended to one article, then `kblint check THAT_FILE` (pre-commit style)
-  1-chg-all another paragraph appended to it, then `kblint check KB` (a CI run with a restored
+  1-chg-all a different paragraph appended instead, then `kblint check KB` (CI with a restored
             cache on a one-file change; no target)
 
 Each command runs under a ~10 MiB wrapper process that times it with `time.perf_counter()` and
