@@ -359,25 +359,29 @@ def unpack(blob: bytes, count: int, first: Any = None) -> list[Any] | None:
     if payloads is None:
         return None
     values: list[Any] = []
-    try:
-        for payload in payloads:
-            values.append(pickle.loads(payload))  # checksummed entries of our own cache
-            if first is not None and values[0] != first:
-                return None
-    except Exception:  # noqa: BLE001 - any unpickling problem is a miss
-        return None
+    for payload in payloads:
+        value = _loaded(payload)
+        if value is _UNREADABLE or (first is not None and not values and value != first):
+            return None
+        values.append(value)
     return values
 
 
 def unpack_part(blob: bytes, part: int) -> Any | None:
     """Value `part` of an entry alone (the ones before it are checked, not unpickled)."""
     payloads = _unwrap(blob, part + 1)
-    if payloads is None:
-        return None
+    value = _UNREADABLE if payloads is None else _loaded(payloads[part])
+    return None if value is _UNREADABLE else value
+
+
+_UNREADABLE = object()  # what `_loaded` returns for a payload that does not unpickle
+
+
+def _loaded(payload: bytes) -> Any:
     try:
-        return pickle.loads(payloads[part])  # checksummed entries of our own cache
+        return pickle.loads(payload)  # checksummed entries of our own cache
     except Exception:  # noqa: BLE001 - any unpickling problem is a miss
-        return None
+        return _UNREADABLE
 
 
 def _wrap(payloads: list[bytes]) -> bytes:

@@ -70,6 +70,12 @@ def test_check_output_identical_with_and_without_cache(kb: Path, tmp_path: Path)
     assert invoke(*args, "--cache-dir", str(cache)) == plain
 
 
+def _edit_a_copy(kb: Path, paragraph: str) -> None:
+    """Append to the first (in walk order) of the five articles that share anthropic's text."""
+    edited = kb / "content/docs/knowledge-base/organizations/anthropic-copy0.mdx"
+    edited.write_text(edited.read_text(encoding="utf-8") + paragraph, encoding="utf-8")
+
+
 def test_a_run_after_an_edit_equals_a_fresh_run(
     kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,9 +85,7 @@ def test_a_run_after_an_edit_equals_a_fresh_run(
     cache = tmp_path / "cache"
     args = ["record", str(kb), "--now", NOW]
     invoke(*args, "--cache-dir", str(cache))
-    edited = kb / "content/docs/knowledge-base/organizations/anthropic-copy0.mdx"  # first of 5
-    text = edited.read_text(encoding="utf-8")
-    edited.write_text(text + "\nA closing paragraph, added in review, on the lab's policies.\n")
+    _edit_a_copy(kb, "\nA closing paragraph, added in review, on the lab's policies.\n")
     updated: list[object] = []
     update = redundancy._update
     monkeypatch.setattr(
@@ -111,8 +115,7 @@ def test_a_damaged_ranking_is_not_trusted(
     with database(cache) as db:
         damaged = blob[:at] + bytes([blob[at] ^ 0x01]) + blob[at + 1 :]
         db.execute("UPDATE entries SET blob = ? WHERE key = ?", (damaged, key))
-    edited = kb / "content/docs/knowledge-base/organizations/anthropic-copy0.mdx"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more paragraph.\n")
+    _edit_a_copy(kb, "\nOne more paragraph.\n")
     monkeypatch.setattr(redundancy, "_update", lambda *args: pytest.fail("used a damaged ranking"))
     after = json.loads(invoke(*args, "--cache-dir", str(cache)))
     assert after == json.loads(invoke(*args, "--no-cache"))
