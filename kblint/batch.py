@@ -88,12 +88,18 @@ def _refreshed(result: FileResult, context: RunContext) -> FileResult:
 # -- parallel work ------------------------------------------------------------------------
 
 _WORKER_CONTEXT: RunContext | None = None
+WORKER_GC_THRESHOLD = 10_000  # allocations between collections of the youngest generation
 
 
 def _init_worker(context: RunContext) -> None:
     global _WORKER_CONTEXT  # noqa: PLW0603 - one context per worker process, set once
     _WORKER_CONTEXT = context
     gc.enable()  # forked while the parent paused it; articles' parse trees can hold cycles
+    # What an article's analysis allocates is nearly all freed by reference counting, yet at
+    # the default threshold (700) the collector ran ~2.3 times an article (a full collection
+    # of the worker's heap every ~60 articles) and took ~4% of a worker's time (best of five
+    # over 250 articles: 7.20 -> 6.89 ms an article). Cycles are still collected, later.
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 _Job = tuple[Task, bool]  # a file, and whether its result is to be cached

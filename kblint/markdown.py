@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from kblint.mdspeed import speed_up
 from kblint.mdx import PLACEHOLDER
 from kblint.model import LineIndex
 
@@ -96,7 +97,14 @@ def _tracked(rule: InlineRule) -> InlineRule:
 
 @cache
 def parser(mdx: bool) -> MarkdownIt:
-    """One configured parser per dialect. MDX has no indented code blocks, Markdown does."""
+    """One configured parser per dialect, with the faster equivalent loops of `mdspeed`."""
+    md = configured(mdx)
+    speed_up(md)
+    return md
+
+
+def configured(mdx: bool) -> MarkdownIt:
+    """The parser kblint needs: MDX has no indented code blocks, Markdown does."""
     from markdown_it import MarkdownIt  # noqa: PLC0415 - deferred: a warm run parses nothing
     from markdown_it.rules_inline import image, link  # noqa: PLC0415
     from mdit_py_plugins.footnote import footnote_plugin  # noqa: PLC0415
@@ -112,6 +120,9 @@ def parser(mdx: bool) -> MarkdownIt:
     # open or close brackets), so those rules only cost time; and inline content without a `[`
     # cannot hold a link or an image, so it is not parsed at all (about 40% of a parse).
     md.disable(["emphasis", "entity", "newline"])
+    # With `html` off these two rules only ever answer "no" (after a check each, on every line
+    # and at every `<`): leaving them out changes nothing.
+    md.disable(["html_block", "html_inline"])
     md.core.ruler.disable("text_join")
     md.core.ruler.at("inline", _inline_with_brackets)
     # The article text is already LF-only (`article.normalise`); `parse` replaces NUL itself,
