@@ -171,8 +171,7 @@ def _not_utf8(path: Path, rel_path: str, data: bytes, error: UnicodeDecodeError)
 
 
 def _blank_lines(text: str, end: int) -> str:
-    head = "".join("\n" if char == "\n" else " " for char in text[:end])
-    return head + text[end:]
+    return mdx.blank(text[:end], " ") + text[end:]
 
 
 def _drop_jsx_in_indented_code(

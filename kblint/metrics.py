@@ -166,22 +166,17 @@ def _element_removal(element: JsxElement) -> Iterator[tuple[int, int]]:
 
 def bullet_ratio(article: Article) -> float:
     """Bullet lines / non-blank lines of the body (import lines blank, code blocks removed)."""
-    text, index = article.text, article.index
+    text = article.text
     if article.frontmatter_lines is not None and article.body_start >= len(text):
         return 0.0
-    first_line = index.line_of(article.body_start)
-    code_lines = {n for first, last in article.code_line_ranges() for n in range(first, last + 1)}
-    bullets = non_blank = 0
-    for line0 in range(first_line, index.line_count):
-        if line0 in code_lines:
-            continue
-        line = text[index.line_start(line0) : index.line_end(line0)]
-        if not line.strip() or line.startswith("import "):
-            continue
-        non_blank += 1
-        if _BULLET.match(line):
-            bullets += 1
-    return bullets / non_blank if non_blank else 0.0
+    lines = text.split("\n")  # one string per line of the LineIndex
+    for first, last in article.code_line_ranges():
+        stop = min(last + 1, len(lines))
+        lines[first:stop] = [""] * max(0, stop - first)
+    body = lines[article.index.line_of(article.body_start) :]
+    counted = [line for line in body if line.strip() and not line.startswith("import ")]
+    bullets = sum(1 for _ in filter(_BULLET.match, counted))
+    return bullets / len(counted) if counted else 0.0
 
 
 def footnote_refs(article: Article, code: Intervals) -> list[FootnoteRef]:
