@@ -23,6 +23,10 @@ from kblint.runkey import Task
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
+#: Files handed to a worker at a time. Small, so that the workers finish together: with 32 (at
+#: ~8 ms a file) one worker still had 0.07-0.2 s of work when the other ran out, with 8 about
+#: 0.01-0.05 s (cold runs on 700 articles, measured); 4x the messages cost nothing noticeable.
+MAX_CHUNK = 8
 
 
 def analyse_all(
@@ -151,7 +155,7 @@ def _in_pool(work: list[_Job], context: RunContext, jobs: int) -> Iterator[_Done
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     method = "fork" if can_fork() else "spawn"
-    chunk = max(1, min(32, len(work) // (jobs * 8)))
+    chunk = max(1, min(MAX_CHUNK, len(work) // (jobs * 8)))
     if method == "fork":
         _prepare_fork()
     with (
