@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -256,6 +257,7 @@ def _not_text(article: Article, code: Intervals) -> Intervals:
     return Intervals(spans)
 
 
+@lru_cache(maxsize=4096)  # a KB cites the same sources on many pages
 def placeholder_reason(url: str, whole_target: bool) -> str | None:
     """Why `url` is a placeholder, or None when it looks like a real address."""
     if whole_target and _PLACEHOLDER_TARGET.fullmatch(url.strip()):
