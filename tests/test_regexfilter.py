@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kblint.regexfilter import (
+    _FOLDS_TO_ASCII,
     Requirement,
     Starts,
+    _lowered,
     find_matches,
     may_match,
     requirement,
@@ -25,16 +28,19 @@ TEAM_RULES = Path(__file__).parent / "fixtures" / "team-rules"
 
 def test_requirement_of_a_weasel_pattern() -> None:
     found = requirement(r"\b(?:many|some)\s+experts?\s+(?:say|think)\b", re.IGNORECASE)
+    # "many", "some", "say" and "think" sit between `\b` or `\s+` and are looked up as whole
+    # words (first: a set lookup each); "expert" is followed by an optional "s", so it is looked
+    # for as a literal, anywhere.
     assert found == Requirement(
         "all",
         (
-            Requirement("literal", text="expert"),  # the longest literal is tested first
             Requirement(
-                "any", (Requirement("literal", text="many"), Requirement("literal", text="some"))
+                "any", (Requirement("word", text="many"), Requirement("word", text="some"))
             ),
             Requirement(
-                "any", (Requirement("literal", text="say"), Requirement("literal", text="think"))
+                "any", (Requirement("word", text="say"), Requirement("word", text="think"))
             ),
+            Requirement("literal", text="expert"),
         ),
     )
     assert not may_match(found, "Many researchers say so.")
@@ -133,6 +139,103 @@ def test_random_patterns_agree_with_the_engine(
     flags = re.IGNORECASE if ignore_case else 0
     if re.compile(source, flags).search(text):
         assert may_match(requirement(source, flags), text)
+
+
+def _holds(condition: Requirement | None, text: str) -> bool:
+    """The condition itself, without `may_match`'s giving up on conditions that rarely skip
+    (which would leave a long property test with nothing to check)."""
+    lowered = _lowered(text)
+    return condition is None or lowered is None or condition.holds(lowered)
+
+
+# Pieces around which a literal is, or is not, a whole word: boundaries, blanks and quotes
+# (not word characters), optional or repeated letters, a hyphen inside a literal, `\w`.
+_WORD_PIECES = st.sampled_from(
+    [
+        "ab",
+        "b",
+        "a-b",
+        "_a",
+        "a1",
+        r"\b",
+        r"\B",
+        r"\s+",
+        r"\s*",
+        " ",
+        "['’]",
+        r"[\s-]",
+        "[a ]",
+        r"\w",
+        r"\W+",
+        "b?",
+        "(?:ab|b a)",
+        "(?:a|)",
+        r"(?:\bb|a)",
+        "(?:ab)+",
+        "é",
+        ".",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+# mistakes planted on purpose that the random search missed, each caught by one of these: a
+# literal taken for a whole word though it may go on ("ab" in "abb"), or follow a word character
+# after `\s*` (empty), `\w` or `\B`
+@example(["\\b", "ab"], "abb", 0)
+@example(["\\s*", "ab", "\\b"], "xab ", 0)
+@example(["\\w", "b", "\\b"], "ab", 0)
+@example(["\\B", "b", "\\b"], "ab", 0)
+@given(
+    pieces=st.lists(_WORD_PIECES, min_size=1, max_size=6),
+    text=st.text(alphabet="abAB _1-'’é—\n", max_size=24),
+    flags=st.sampled_from([0, re.IGNORECASE, re.ASCII, re.IGNORECASE | re.ASCII]),
+)
+def test_whole_words_are_required_only_where_the_engine_needs_them(
+    pieces: list[str], text: str, flags: int
+) -> None:
+    source = "".join(pieces)
+    if re.compile(source, flags).search(text):
+        assert _holds(requirement(source, flags), text), (source, text)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"\bclick here\b", ("word", "word")),  # both ends guarded, the blank inside
+        (r"\bsources? say\b", ("literal", "word")),  # "source" may go on: a literal
+        (r"\bsources? say", ("literal", "literal")),  # and so may "say" ("says")
+        (r"(?:\s|^)todo\b", ("literal",)),  # `\s|^` is not certain (either may come first)
+        (r"real-time\b", ("literal",)),  # nothing certain before "real"
+        (r"\breal-time\b", ("word", "word")),  # "-" separates: two whole words
+        (r"\bdon['’]t\b", ("word", "word")),
+        (r"\?{3,}", ("literal",)),
+    ],
+)
+def test_which_literals_are_whole_words(source: str, expected: tuple[str, ...]) -> None:
+    found = requirement(source, re.IGNORECASE)
+    assert found is not None
+    leaves = [found] if found.kind in ("word", "literal") else list(found.parts)
+    assert sorted(leaf.kind for leaf in leaves) == sorted(expected)
+
+
+def test_words_next_to_non_ascii_letters_and_punctuation() -> None:
+    words = requirement(r"\bexperts\s+say\b", re.IGNORECASE)
+    assert _holds(words, "the—experts say")  # an em dash is no word character: \b holds
+    assert _holds(words, "“Experts say”")
+    assert not _holds(words, "the expertssay")
+    # not a whole word in the text, and no match either: skipping it is right
+    assert not re.search(r"\bexperts\s+say\b", "xexperts say", re.IGNORECASE)
+    assert not _holds(words, "xexperts say")
+
+
+def test_lower_case_never_turns_a_non_word_character_into_an_ascii_word_character() -> None:
+    """Words are found in `str.lower()` of the text; a neighbour that is no word character must
+    not become one there. Only the two characters the filter never trusts do (all of Unicode)."""
+    ascii_word = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+    turned = {chr(c) for c in range(0x80, sys.maxunicode + 1) if ascii_word & set(chr(c).lower())}
+    assert turned == {"\u0130", "\u212a"}
+    assert turned <= set(_FOLDS_TO_ASCII)
 
 
 def test_the_builtin_rules_have_requirements() -> None:
