@@ -20,7 +20,7 @@ from kblint.discovery import PageIdentity
 from kblint.facts import PageFacts
 from kblint.gitdates import GitDates
 from kblint.mdx import JsxElement
-from kblint.metrics import IMPORT_LINE
+from kblint.metrics import import_lines
 from kblint.model import Finding, Problem, pickled_by_fields
 from kblint.record import PageRecord, build, finite_number
 from kblint.redundancy import Fingerprint, similarity_words
@@ -174,7 +174,7 @@ def _similarity_words(article: Article) -> list[str]:
     their text kept."""
     text = article.text
     removed = [(fence.start, fence.end) for fence in article.all_fences()]
-    removed += [(m.start(), m.end()) for m in IMPORT_LINE.finditer(text, article.body_start)]
+    removed += import_lines(article)
     removed += [(c.start, c.end) for c in article.mdx_layer.comments]
     tags = []
     for element in article.mdx_layer.elements:

@@ -14,7 +14,7 @@ from kblint.model import pickled_by_fields
 
 _BARE_URL = re.compile(r"https?://\S+")
 _BULLET = re.compile(r"[ \t]*(?:[-*]|\d+\.)[ \t]")
-IMPORT_LINE = re.compile(r"^import [^\n]*", re.MULTILINE)
+_IMPORT = re.compile(r"import [^\n]*")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
@@ -137,15 +137,31 @@ def word_count(article: Article, code: Intervals) -> int:
     return len(prose.split())
 
 
+def import_lines(article: Article) -> list[tuple[int, int]]:
+    """Spans of the body's lines that start with `import ` (ESM), computed once per article.
+
+    Found from the literal, then kept when at a line start: the same spans as
+    `^import [^\n]*` under MULTILINE (a match ends at its line's end, so one in mid-line never
+    hides the next line's), which the engine tried at every position (0.1 ms on 20 KB)."""
+
+    def find() -> list[tuple[int, int]]:
+        text = article.text
+        return [
+            (match.start(), match.end())
+            for match in _IMPORT.finditer(text, article.body_start)
+            if match.start() == 0 or text[match.start() - 1] == "\n"
+        ]
+
+    return article.memo("imports", find)
+
+
 def _non_prose_spans(article: Article, code: Intervals) -> Iterator[tuple[int, int]]:
     # Spec §2 blanks only lines starting with `import `: the other lines of a multi-line
     # import, `export` statements and prose `{…}` expressions are counted as the reference
     # system counts them. Comments are not content (a deliberate deviation, §2).
     layer = article.mdx_layer
     yield from code.spans
-    yield from (
-        (m.start(), m.end()) for m in IMPORT_LINE.finditer(article.text, article.body_start)
-    )
+    yield from import_lines(article)
     yield from ((s.start, s.end) for s in layer.comments)
     for element in layer.elements:
         yield from _element_removal(element)

@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import FIXTURES, record_from_file, record_from_text
+from conftest import FIXTURES, article_from_text, record_from_file, record_from_text
+from kblint.metrics import import_lines
 
 METRIC_FIXTURES = sorted(p for p in (FIXTURES / "metrics").glob("*.md*") if p.name != "README.md")
 _EXPECT = re.compile(r"expect:\s*(.*?)\s*(?:\*/\}|-->)", re.DOTALL)
@@ -358,3 +361,24 @@ def test_bullet_ratio_is_zero_without_lines() -> None:
     assert metrics("")["bulletRatio"] == 0
     assert metrics("---\ntitle: x\n---\n")["bulletRatio"] == 0
     assert metrics("```\n- a\n```\n")["bulletRatio"] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.sampled_from(["import {A} from 'a';", " import x", "x import y", "", "import"]),
+        max_size=6,
+    ),
+    body_line=st.integers(min_value=0, max_value=3),
+)
+def test_import_lines_are_those_a_multiline_anchor_finds(lines: list[str], body_line: int) -> None:
+    text = "\n".join(lines)
+    body_start = sum(len(line) + 1 for line in lines[:body_line])
+    body_start = min(body_start, len(text))
+    article = article_from_text(text)
+    article.body_start = body_start
+    expected = [
+        (m.start(), m.end())
+        for m in re.compile(r"^import [^\n]*", re.MULTILINE).finditer(text, body_start)
+    ]
+    assert import_lines(article) == expected
