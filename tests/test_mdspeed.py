@@ -67,17 +67,20 @@ def _shape(tokens: list[Any] | None) -> list[tuple[Any, ...]]:
     ]
 
 
-_ARTICLES = sorted(
-    [*EXAMPLE_KB.rglob("*.mdx"), *FIXTURES.rglob("*.mdx"), *FIXTURES.rglob("*.md")],
-    key=str,
-)
+# every readable article of the example KB and the fixtures (one fixture is unreadable on
+# purpose: it has nothing to parse)
+_ARTICLES = [
+    path
+    for path in sorted(
+        [*EXAMPLE_KB.rglob("*.mdx"), *FIXTURES.rglob("*.mdx"), *FIXTURES.rglob("*.md")], key=str
+    )
+    if read_article(path, path.name).readable
+]
 
 
 @pytest.mark.parametrize("path", _ARTICLES, ids=lambda p: p.relative_to(p.parents[2]).as_posix())
 def test_whole_parses_match_token_for_token(path: Path) -> None:
     article = read_article(path, path.name)
-    if not article.readable:
-        pytest.skip("unreadable on purpose")
     mdx = path.suffix == ".mdx"
     fast = markdown.parser(mdx).parse(article.masked, {})
     plain = markdown.configured(mdx).parse(article.masked, {})
