@@ -35,6 +35,9 @@ _ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _SPECIAL_MDX = re.compile(r"[\\`<{\n]")
 _SPECIAL_MD = re.compile(r"[\\`<\n]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# What `_FENCE_MDX` / `_FENCE_MD` and `_ESM_START` can start with (kept next to them).
+_LINE_OPENERS_MDX = frozenset(" \t`~ie")
+_LINE_OPENERS_MD = frozenset(" `~")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,9 @@ class MdxScanner:
         self.expressions_enabled = mdx
         self.tags_enabled = True
         self.fence_pattern = _FENCE_MDX if mdx else _FENCE_MD
+        #: The first characters of the lines `_line_start` may act on (a fence, ESM); at any
+        #: other line start it returns where it began, so the call is skipped.
+        self.line_openers = _LINE_OPENERS_MDX if mdx else _LINE_OPENERS_MD
 
     # -- driver -----------------------------------------------------------------------------
 
@@ -139,7 +145,9 @@ class MdxScanner:
             pos = match.start()
             char = text[pos]
             if char == "\n":
-                pos = self._line_start(pos + 1)
+                pos += 1
+                if text[pos : pos + 1] in self.line_openers:
+                    pos = self._line_start(pos)
             elif char == "\\":
                 pos += 2
             elif char == "`":

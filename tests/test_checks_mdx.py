@@ -12,6 +12,7 @@ from kblint.checks import FileContext, Hit
 from kblint.checks.mdx import _SINGLE_DOLLAR, mdx_syntax, plausible_expression
 from kblint.config import Components, Config
 from kblint.discovery import PageIdentity
+from kblint.mdx import MdxScanner
 from kblint.record import build
 from kblint.registries import Registries
 from kblint.rulebook import builtin
@@ -320,3 +321,42 @@ def test_any_text_never_crashes_and_edits_replace_the_flagged_character(body: st
         assert 0 <= hit.offset < hit.end_offset <= len(text)
         for edit in hit.edits:
             assert (text[edit.start : edit.end], edit.replacement) in {("<", "&lt;"), ("$", "\\$")}
+
+
+class _Everything:
+    """A set that holds every character: the scanner then tries every line start."""
+
+    def __contains__(self, _: object) -> bool:
+        return True
+
+
+_LINES = st.sampled_from(
+    [
+        "```",
+        "~~~ts",
+        "  ```mermaid",
+        "\t~~~",
+        "import {A} from 'a';",
+        "export const x = 1;",
+        "imports are <b>bold</b>",
+        "plain text {1 + 1}",
+        "<Callout>",
+        "</Callout>",
+        "",
+        "   ",
+        "# Heading",
+        "- item `code`",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(_LINES, max_size=10), mdx=st.booleans())
+def test_skipping_line_starts_that_open_nothing_changes_no_scan(
+    lines: list[str], mdx: bool
+) -> None:
+    text = "\n".join(lines)
+    fast = MdxScanner(text, 0, mdx).run()
+    every = MdxScanner(text, 0, mdx)
+    every.line_openers = _Everything()  # type: ignore[assignment]
+    assert every.run() == fast
