@@ -69,17 +69,26 @@ def walk(
 
 
 def _walk_folder(folder: Path) -> Iterator[Path]:
-    for entry in _sorted_entries(folder):
+    # Directory entries know their type from the listing: no stat call per file (two per
+    # file with Path objects, ~0.2 s at 20,000 articles).
+    for entry in _sorted_scan(folder):
         if entry.is_dir() and not entry.is_symlink():
-            yield from _walk_folder(entry)
+            yield from _walk_folder(folder / entry.name)
         elif entry.is_file() and is_article(entry.name):
-            yield entry
+            yield folder / entry.name
+
+
+_SKIPPED = frozenset({"node_modules", "__pycache__"})
 
 
 def _sorted_entries(folder: Path) -> list[Path]:
+    return [folder / entry.name for entry in _sorted_scan(folder)]
+
+
+def _sorted_scan(folder: Path) -> list[os.DirEntry[str]]:
     try:
-        names = sorted(os.listdir(folder), key=os.fsencode)
+        with os.scandir(folder) as listing:
+            entries = [e for e in listing if not e.name.startswith(".") and e.name not in _SKIPPED]
     except OSError:
         return []
-    skipped = {"node_modules", "__pycache__"}
-    return [folder / name for name in names if not name.startswith(".") and name not in skipped]
+    return sorted(entries, key=lambda entry: os.fsencode(entry.name))
