@@ -111,12 +111,23 @@ _Parsed = dict[_Job, tuple[list["_Entry"], list[RegistryIssue]]]
 
 def _parse_all(jobs_list: list[_Job], jobs: int) -> _Parsed:
     if jobs > 1 and len(jobs_list) > 1 and can_fork():
-        size = sum(path.stat().st_size for path, _ in jobs_list if path.is_file())
-        if size >= PARALLEL_BYTES:
+        sizes = {job: _size(job[0]) for job in jobs_list}
+        if sum(sizes.values()) >= PARALLEL_BYTES:
+            # Largest files first: a big file handed out last would finish alone while the
+            # other processes idle (a 13 MB resource list is ~40% of a 20,000-article KB's).
+            largest_first = sorted(jobs_list, key=sizes.__getitem__, reverse=True)
             with fork_pool(min(jobs, len(jobs_list))) as pool:
-                done = pool.map(_parse_file, jobs_list, chunksize=1)
-            return dict(zip(jobs_list, done, strict=True))
+                done = pool.map(_parse_file, largest_first, chunksize=1)
+            parsed = dict(zip(largest_first, done, strict=True))
+            return {job: parsed[job] for job in jobs_list}  # in the order given
     return {job: _parse_file(job) for job in jobs_list}
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 def _parse_file(job: _Job) -> tuple[list[_Entry], list[RegistryIssue]]:
