@@ -114,7 +114,8 @@ def _parse_all(jobs_list: list[_Job], jobs: int) -> _Parsed:
         sizes = {job: _size(job[0]) for job in jobs_list}
         if sum(sizes.values()) >= PARALLEL_BYTES:
             # Largest files first: a big file handed out last would finish alone while the
-            # other processes idle (a 13 MB resource list is ~40% of a 20,000-article KB's).
+            # other processes idle (the benchmark's 20,000-article KB has 33 MB of registries,
+            # 13 MB of them in one resource list).
             largest_first = sorted(jobs_list, key=sizes.__getitem__, reverse=True)
             with fork_pool(min(jobs, len(jobs_list))) as pool:
                 done = pool.map(_parse_file, largest_first, chunksize=1)
