@@ -20,6 +20,7 @@ divided by 64 and nearly all in C; building the index is linear.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import struct
 import sys
@@ -329,9 +330,16 @@ class _Postings:
 
     def counters(self, tokens: Sequence[int]) -> list[int]:
         """For every page, how many of `tokens` it holds, as bit-sliced planes."""
-        dense = _bit_sliced_sum(list(filter(None, map(self.bitmaps.__getitem__, tokens))))
+        bitmaps = list(map(self.bitmaps.__getitem__, tokens))
+        dense = _bit_sliced_sum(list(filter(None, bitmaps)))
+        # only listed tokens have pages in `listed`: pick them in C first (at 700 pages ~55% of
+        # a row's tokens are bitmaps, whose empty runs took a Python step each; all rows' counters
+        # 0.34 -> 0.31 s)
         listed, starts = self.listed, self.starts
-        runs = (listed[starts[token] : starts[token + 1]] for token in tokens)
+        runs = (
+            listed[starts[token] : starts[token + 1]]
+            for token in compress(tokens, map(operator.not_, bitmaps))
+        )
         return _add_counters(dense, _planes_of(Counter(chain.from_iterable(runs)), self.size))
 
 
