@@ -205,7 +205,7 @@ def test_whole_words_are_required_only_where_the_engine_needs_them(
         (r"\bclick here\b", ("word", "word")),  # both ends guarded, the blank inside
         (r"\bsources? say\b", ("literal", "word")),  # "source" may go on: a literal
         (r"\bsources? say", ("literal", "literal")),  # and so may "say" ("says")
-        (r"(?:\s|^)todo\b", ("literal",)),  # `\s|^` is not certain (either may come first)
+        (r"(?:\s|^)todo\b", ("literal",)),  # a group's edges are not looked into: cautious
         (r"real-time\b", ("literal",)),  # nothing certain before "real"
         (r"\breal-time\b", ("word", "word")),  # "-" separates: two whole words
         (r"\bdon['’]t\b", ("word", "word")),
