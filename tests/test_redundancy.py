@@ -379,6 +379,39 @@ def test_bit_sliced_sum_and_threshold_match_plain_counting() -> None:
             assert [mask >> bit & 1 for bit in range(50)] == [int(t >= k) for t in totals]
 
 
+@pytest.mark.parametrize("pages", [1, 7, 8, 9, 50, 700])
+@pytest.mark.parametrize("columns", [0, 1, 30, 300])
+def test_all_counters_at_once_are_those_read_one_at_a_time(pages: int, columns: int) -> None:
+    rng = random.Random(pages * 1000 + columns)
+    # dense columns, so that counters reach 300 (nine planes) and carry across lanes if wrong
+    bitmaps = [rng.getrandbits(pages) | rng.getrandbits(pages) for _ in range(columns)]
+    size = (pages + 7) // 8
+    planes = [plane.to_bytes(size, "little") for plane in redundancy._bit_sliced_sum(bitmaps)]
+    counts = redundancy._all_counts(planes, size)
+    assert counts is not None
+    totals = [sum(bitmap >> bit & 1 for bitmap in bitmaps) for bit in range(pages)]
+    assert [counts[bit] for bit in range(pages)] == totals
+    assert [redundancy._count_at(planes, bit) for bit in range(pages)] == totals
+    assert len(counts) >= pages
+
+
+def test_counters_too_wide_for_a_lane_are_read_one_at_a_time() -> None:
+    planes = [b"\xff"] * 17  # every counter is 2**17 - 1
+    assert redundancy._all_counts(planes, 1) is None
+    assert redundancy._count_at(planes, 3) == 2**17 - 1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("all_counts_from", [0, 10**9])
+def test_counters_read_either_way_give_the_brute_force_result(
+    seed: int, all_counts_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 0: every counter read one at a time; 10**9: every row reads all its counters at once
+    monkeypatch.setattr(redundancy, "ALL_COUNTS_FROM", all_counts_from)
+    kb = synthetic_kb(seed, pages=90)
+    assert compute(kb) == brute_force(kb)
+
+
 # --------------------------------------------------------------------------- equivalence
 
 
