@@ -70,6 +70,14 @@ def test_check_output_identical_with_and_without_cache(kb: Path, tmp_path: Path)
     assert invoke(*args, "--cache-dir", str(cache)) == plain
 
 
+def _recorded_once(kb: Path, tmp_path: Path) -> tuple[Path, list[str]]:
+    """A cache filled by one `record` run, and that run's arguments (without the cache)."""
+    cache = tmp_path / "cache"
+    args = ["record", str(kb), "--now", NOW]
+    invoke(*args, "--cache-dir", str(cache))
+    return cache, args
+
+
 def _edit_a_copy(kb: Path, paragraph: str) -> None:
     """Append to the first (in walk order) of the five articles that share anthropic's text."""
     edited = kb / "content/docs/knowledge-base/organizations/anthropic-copy0.mdx"
@@ -82,9 +90,7 @@ def test_a_run_after_an_edit_equals_a_fresh_run(
     # Partly cached: the edited page is analysed again, the others read back. Ties (the copies
     # share their original's readerImportance and score ~100 with it) still go to walk order,
     # and the near-duplicates are updated from the last run's ranking, not recomputed.
-    cache = tmp_path / "cache"
-    args = ["record", str(kb), "--now", NOW]
-    invoke(*args, "--cache-dir", str(cache))
+    cache, args = _recorded_once(kb, tmp_path)
     _edit_a_copy(kb, "\nA closing paragraph, added in review, on the lab's policies.\n")
     updated: list[object] = []
     update = redundancy._update
@@ -103,9 +109,7 @@ def test_a_damaged_ranking_is_not_trusted(
     kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the ranking is the last part of the near-duplicates entry, read only when pages changed
-    cache = tmp_path / "cache"
-    args = ["record", str(kb), "--now", NOW]
-    invoke(*args, "--cache-dir", str(cache))
+    cache, args = _recorded_once(kb, tmp_path)
     [(key, blob)] = [
         (key, blob)
         for key, blob in entries(cache).items()
