@@ -345,6 +345,39 @@ def test_at_most_five_partners_ties_in_walk_order() -> None:
     assert [p["similarity"] for p in result["similarPages"]] == [27, 16, 16, 16, 16]
 
 
+@pytest.mark.parametrize("score_all", [0, 64])
+def test_ties_for_the_last_places_go_to_the_earliest_pages_whatever_their_size(
+    score_all: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bits follow word-set size, so the walk-order scan of a level meets the small "b" pages
+    # (lower bits) after the "a" pages before them in walk order; both kinds score 27 with the
+    # hub: a = 30 of its 60 words + 30 own (30/90), b = 20 of them alone (20/60), J = 1/3.
+    # Short words unique to a page keep the hub's words apart (no shared five-word run).
+    monkeypatch.setattr(redundancy, "_SCORE_ALL", score_all)  # 0: the top-down search
+
+    def text(name: str, words: list[str]) -> str:
+        return " ".join(f"{word} {name[:2]}{i}" for i, word in enumerate(words))
+
+    hub = long_words("h", 60)
+    pages = []
+    for i in range(6):
+        pages.append(page(f"a{i}", text(f"a{i}", hub[:30] + long_words(f"a{i}x", 30))))
+        pages.append(page(f"b{i}", text(f"b{i}", hub[30:50])))
+    pages.append(page("hub", text("hu", hub)))
+    pages.append(page("close", text("cl", hub[:40] + long_words("clx", 10))))  # 40/70 -> 46
+    pages.append(page("closer", text("cr", hub[:45] + long_words("crx", 5))))  # 45/65 -> 55
+    results = compute(pages)
+    assert results == brute_force(pages)
+    hub_row = results[12]["similarPages"]
+    assert [(p["id"], p["similarity"]) for p in hub_row] == [
+        ("closer", 55),
+        ("close", 46),
+        ("a0", 27),
+        ("b0", 27),
+        ("a1", 27),
+    ]
+
+
 def test_only_pages_of_the_same_content_format_are_compared() -> None:
     text = " ".join(long_words("same", 20))
     results = compute([page("a", text), page("b", text, "table"), page("c", text)])
