@@ -7,7 +7,7 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from kblint.quickschema import Unsupported, conforms
+from kblint.quickschema import Check, Unsupported, compile_schema
 from kblint.resources import data_dir
 
 if TYPE_CHECKING:
@@ -38,9 +38,13 @@ def validator(name: str, *, items: bool = False, formats: bool = False) -> Valid
 def is_valid(name: str, instance: Any, *, items: bool = False, formats: bool = False) -> bool:
     """True when `instance` certainly conforms to `schemas/<name>` (one entry of it, with
     `items`), decided without jsonschema. False means "ask `validator()` for the errors"."""
-    root = schema(name)
-    document = root["items"] if items else root
     try:
-        return conforms(instance, document, root, formats)
+        return _fast_check(name, items, formats)(instance)
     except Unsupported:
         return False
+
+
+@cache
+def _fast_check(name: str, items: bool, formats: bool) -> Check:
+    root = schema(name)
+    return compile_schema(root["items"] if items else root, root, formats)

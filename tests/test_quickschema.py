@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from kblint import schemas
 from kblint.frontmatter import load_yaml, split
-from kblint.quickschema import Unsupported, conforms
+from kblint.quickschema import Unsupported, compile_schema, conforms
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY_SCHEMAS = {
@@ -167,3 +167,52 @@ def test_mutated_frontmatter_never_disagrees(data: st.DataObject) -> None:
     except Unsupported:
         return
     assert decided is expected
+
+
+# --------------------------------------------------------------------------- the compiled form
+
+TREE = {
+    "$defs": {
+        "node": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                "weird": {"patternProperties": {"^x": True}},  # not decided here
+            },
+            "additionalProperties": False,
+        }
+    },
+    "$ref": "#/$defs/node",
+}
+
+
+@pytest.mark.parametrize(
+    ("instance", "valid"),
+    [
+        ({"name": "root"}, True),
+        ({"name": "root", "children": [{"name": "a", "children": [{"name": "b"}]}]}, True),
+        ({"name": "root", "children": [{"name": "a", "children": [{"name": ""}]}]}, False),
+        ({"name": "root", "children": [{"children": []}]}, False),  # required, two levels down
+        ({"name": "root", "other": 1}, False),  # additionalProperties
+        ({"name": "root", "weird": {}}, None),  # reaches the unsupported keyword
+        ({"name": "", "weird": {}}, False),  # "no" before the unsupported keyword is reached
+    ],
+)
+def test_recursive_references_and_unsupported_keywords_where_reached(
+    instance: dict[str, Any], valid: bool | None
+) -> None:
+    check = compile_schema(TREE, TREE)
+    if valid is None:
+        with pytest.raises(Unsupported, match="patternProperties"):
+            check(instance)
+        return
+    assert check(instance) is valid
+    assert conforms(instance, TREE, TREE) is valid
+
+
+def test_a_compiled_check_is_reused_and_keeps_no_state_between_instances() -> None:
+    check = compile_schema(TREE, TREE)
+    answers = [check({"name": "a"}), check({"name": 3}), check({"name": "a"})]
+    assert answers == [True, False, True]
