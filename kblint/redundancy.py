@@ -681,7 +681,7 @@ def _all_counts(planes: list[bytes], size: int) -> Sequence[int] | None:
 #: 625 pages than of 2,500; at 700 and 5,000 pages, 8 ranges are best (measured).
 _BUCKETS = 8
 _BUCKET_PAGES = 640
-_SCORE_ALL = 64  # a row with at most this many possible partners scores all of them
+_SCORE_ALL = 64  # a row with at most this many possible partners starts at the bottom level
 #: Every counter of a row is read at once when at least (bytes of a bitmap) / this many pages
 #: are to be scored, i.e. one page in 64: then spreading the planes costs less than reading
 #: the counters one at a time (all rows, one process: 700 pages 1.03 s one at a time, 1.01 s
