@@ -685,7 +685,8 @@ _SCORE_ALL = 64  # a row with at most this many possible partners starts at the 
 #: Every counter of a row is read at once when at least (bytes of a bitmap) / this many pages
 #: are to be scored, i.e. one page in 64: then spreading the planes costs less than reading
 #: the counters one at a time (all rows, one process: 700 pages 1.03 s one at a time, 1.01 s
-#: with 8, 1.11 s always spreading; 5,000 pages 24.3, 16.0 and 16.3 s).
+#: with 8, 1.11 s always spreading; 5,000 pages 24.3, 16.0 and 16.3 s — measured when a row
+#: scored all candidates of a level at once; now counted over the row's levels together).
 ALL_COUNTS_FROM = 8
 
 
@@ -756,7 +757,6 @@ class _Row:
         self.shingle_bytes = [plane.to_bytes(group.size, "little") for plane in self.shingles]
         self.slices: dict[int, tuple[list[int], list[int]]] = {}
         self.masks: dict[int, list[int]] = {}  # score -> candidate bitmap per bucket
-        self.found: dict[int, list[int]] = {}  # score -> candidate bits
         self.looked_at: set[int] = set()  # pages scored (whatever the score)
         self.scores: dict[int, int] = {}  # page -> score, for those that count (10 or more)
         self.counts: tuple[Callable[[int], int], Callable[[int], int]] | None = None
@@ -764,13 +764,15 @@ class _Row:
 
     def candidates(self, score: int) -> list[int]:
         """Bits of the pages that may reach `score`: a superset, from counts alone."""
-        if score not in self.found:
-            self.found[score] = [
-                bit
-                for bucket, hit in zip(self.group.buckets, self._masks(score), strict=True)
-                for bit in _bits_of(hit, bucket.lo)
-            ]
-        return self.found[score]
+        return self._bits(self._masks(score))
+
+    def _bits(self, masks: list[int]) -> list[int]:
+        """The bits set in per-bucket masks."""
+        return [
+            bit
+            for bucket, hit in zip(self.group.buckets, masks, strict=True)
+            for bit in _bits_of(hit, bucket.lo)
+        ]
 
     def count(self, score: int) -> int:
         """How many pages may reach `score` (the search needs only this, not which)."""
@@ -856,15 +858,9 @@ class _Row:
         known = sorted(member[bit] for bit, s in self.scores.items() if s == level)
         # the level above had every candidate scored, and candidates only grow downwards: so
         # the pages to score are those of this level's masks that are not in the level above's
-        fresh = (
-            _bits_of(mask & ~above, bucket.lo)
-            for bucket, mask, above in zip(
-                self.group.buckets, self._masks(level), self._masks(level + 1), strict=True
-            )
-        )
-        unscored = sorted(
-            (member[bit], bit) for bit in chain.from_iterable(fresh) if bit not in self.looked_at
-        )
+        masks = zip(self._masks(level), self._masks(level + 1), strict=True)
+        fresh = self._bits([mask & ~above for mask, above in masks])
+        unscored = sorted((member[bit], bit) for bit in fresh if bit not in self.looked_at)
         shingles, words = self._readers(len(unscored))
         found: list[int] = []
         next_known = 0
