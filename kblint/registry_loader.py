@@ -18,7 +18,7 @@ import yaml
 from kblint import schemas
 from kblint.config import RegistryPaths
 from kblint.facts import CitationStats
-from kblint.frontmatter import Yaml12Loader
+from kblint.frontmatter import Yaml12Loader, construct
 from kblint.memory import gc_paused
 from kblint.procs import can_fork, fork_pool
 from kblint.registries import (
@@ -230,7 +230,7 @@ def _compose(text: str) -> tuple[yaml.Node | None, Any]:
     loader = Yaml12Loader(text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        return node, (construct(loader, node) if node is not None else None)
     finally:
         loader.dispose()
 
