@@ -322,9 +322,11 @@ def run_size(args: argparse.Namespace, n: int, workdir: Path, options: set[str])
     backup = kb / ".bench-original"  # restored by prepare_kb if this run dies before `finally`
     backup.write_text(json.dumps({"path": str(relative), "text": original.decode("utf-8")}))
     try:
-        for step in steps:
-            best: Step | None = None
-            for repetition in range(args.repeat):
+        # Rounds rather than each step K times in a row: this machine's speed drifts by tens of
+        # percent over minutes, and a ratio of two steps measured minutes apart (all floors,
+        # then all cold runs) carried that drift; within a round they run back to back.
+        for repetition in range(args.repeat):
+            for step in steps:
                 if step.name == "cold" and cache_args:
                     shutil.rmtree(cache)
                     cache.mkdir()
@@ -338,19 +340,7 @@ def run_size(args: argparse.Namespace, n: int, workdir: Path, options: set[str])
                     f"tree {run.tree_pss / MIB:7.1f} MiB  exit {run.returncode}",
                     file=sys.stderr,
                 )
-                if best is None or run.wall < best.wall:
-                    peaks = (
-                        (run.maxrss, run.tree_pss)
-                        if best is None
-                        else (max(best.maxrss, run.maxrss), max(best.tree_pss, run.tree_pss))
-                    )
-                    best = run
-                    best.maxrss, best.tree_pss = peaks
-                else:
-                    best.maxrss = max(best.maxrss, run.maxrss)
-                    best.tree_pss = max(best.tree_pss, run.tree_pss)
-            assert best is not None
-            result.steps[step.name] = best
+                result.steps[step.name] = _faster(result.steps.get(step.name), run)
     finally:
         changed.write_bytes(original)
         backup.unlink()
@@ -371,6 +361,16 @@ def run_size(args: argparse.Namespace, n: int, workdir: Path, options: set[str])
         shutil.rmtree(kb, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
     return result
+
+
+def _faster(best: Step | None, run: Step) -> Step:
+    """The faster of two runs of a step, carrying the larger of their peaks."""
+    if best is None:
+        return run
+    maxrss, tree_pss = max(best.maxrss, run.maxrss), max(best.tree_pss, run.tree_pss)
+    kept = run if run.wall < best.wall else best
+    kept.maxrss, kept.tree_pss = maxrss, tree_pss
+    return kept
 
 
 # --------------------------------------------------------------------------- report
@@ -509,7 +509,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=3600.0, help="per command, seconds")
     parser.add_argument(
-        "--repeat", type=int, default=1, help="run every step this often; report the fastest"
+        "--repeat",
+        type=int,
+        default=1,
+        help="run all the steps this often, in rounds; report the fastest of each",
     )
     parser.add_argument(
         "--profile",
