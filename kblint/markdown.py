@@ -95,6 +95,10 @@ def _tracked(rule: InlineRule) -> InlineRule:
     return wrapped
 
 
+#: Link destinations whose normalised form a parser remembers (~200 bytes each).
+_NORMALIZED_LINKS = 8192
+
+
 @cache
 def parser(mdx: bool) -> MarkdownIt:
     """One configured parser per dialect, with the faster equivalent loops of `mdspeed`."""
@@ -135,10 +139,6 @@ def configured(mdx: bool) -> MarkdownIt:
     # and again (on the 700-article benchmark KB 58% of 8,106 calls repeat an earlier one).
     setattr(md, "normalizeLink", lru_cache(maxsize=_NORMALIZED_LINKS)(md.normalizeLink))  # noqa: B010 - mypy forbids assigning to a method
     return md
-
-
-#: Link destinations whose normalised form a parser remembers (~200 bytes each).
-_NORMALIZED_LINKS = 8192
 
 
 def _inline_with_brackets(state: StateCore) -> None:
