@@ -137,7 +137,9 @@ def configured(mdx: bool) -> MarkdownIt:
     # Every link destination is percent-encoded by `normalizeLink` (~10 µs: a URL parse and
     # encode), a pure function of the destination; a KB links the same pages and sources again
     # and again (on the 700-article benchmark KB 58% of 8,106 calls repeat an earlier one).
-    setattr(md, "normalizeLink", lru_cache(maxsize=_NORMALIZED_LINKS)(md.normalizeLink))  # noqa: B010 - mypy forbids assigning to a method
+    # `setattr`: mypy does not let a method be assigned to.
+    remembering = lru_cache(maxsize=_NORMALIZED_LINKS)(md.normalizeLink)
+    setattr(md, "normalizeLink", remembering)  # noqa: B010
     return md
 
 
