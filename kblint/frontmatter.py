@@ -38,10 +38,15 @@ Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL_12, list("tTf
 
 def load_yaml(text: str) -> Any:
     """Load one YAML document with the KB's scalar semantics (used for registries too)."""
+    return load_yaml_node(text)[1]
+
+
+def load_yaml_node(text: str) -> tuple[yaml.Node | None, Any]:
+    """`load_yaml`'s value and the node it was built from (where each entry starts)."""
     loader = Yaml12Loader(text)
     try:
         node = loader.get_single_node()
-        return None if node is None else construct(loader, node)
+        return node, (None if node is None else construct(loader, node))
     finally:
         loader.dispose()
 

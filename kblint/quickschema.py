@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from functools import cache
 from typing import Any, TypeAlias
 
 #: Keywords that never affect validity (and any `x-…` extension of ours).
@@ -162,11 +161,6 @@ def _same(left: Any, right: Any) -> bool:
     return not any(structured) and bool(left == right)
 
 
-@cache
-def _regex(source: str) -> re.Pattern[str]:
-    return re.compile(source)
-
-
 def _format_ok(value: Any, name: str) -> bool:
     if not isinstance(value, str):
         return True
@@ -245,7 +239,7 @@ def _format(compiler: _Compiler, argument: Any) -> Check:
 
 
 def _pattern(compiler: _Compiler, argument: Any) -> Check:
-    search = _regex(argument).search
+    search = re.compile(argument).search  # once per compiled schema
     return lambda instance: not isinstance(instance, str) or search(instance) is not None
 
 

@@ -18,7 +18,7 @@ import yaml
 from kblint import schemas
 from kblint.config import RegistryPaths
 from kblint.facts import CitationStats
-from kblint.frontmatter import Yaml12Loader, construct
+from kblint.frontmatter import load_yaml_node
 from kblint.memory import gc_paused
 from kblint.procs import can_fork, fork_pool
 from kblint.registries import (
@@ -209,7 +209,7 @@ def _read_list(path: Path) -> list[tuple[Any, int]]:
     except (OSError, UnicodeDecodeError) as error:
         raise _RegistryError(f"cannot read registry: {error}") from error
     try:
-        node, data = _compose(text)
+        node, data = load_yaml_node(text)
     except yaml.YAMLError as error:
         if path.suffix.lower() == ".json":
             # JSON is nearly always YAML too (which gives us line numbers); when it is not,
@@ -224,15 +224,6 @@ def _read_list(path: Path) -> list[tuple[Any, int]]:
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
         raise _RegistryError(f"registry must be a list of entries, got {type(data).__name__}")
     return [(item, child.start_mark.line + 1) for item, child in zip(data, node.value, strict=True)]
-
-
-def _compose(text: str) -> tuple[yaml.Node | None, Any]:
-    loader = Yaml12Loader(text)
-    try:
-        node = loader.get_single_node()
-        return node, (construct(loader, node) if node is not None else None)
-    finally:
-        loader.dispose()
 
 
 def _read_json_list(text: str) -> list[tuple[Any, int]]:
