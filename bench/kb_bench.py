@@ -14,10 +14,10 @@ same files, each step as its own subprocess (`sys.executable -m kblint …`, std
             cache on a one-file change; no target)
 
 Each command runs under a ~10 MiB wrapper process that times it with `time.perf_counter()` and
-reads its peak RSS (`ru_maxrss`) from `os.wait4`, the rusage of exactly that child and the
-descendants it waited for. A thread of the benchmark also samples the summed PSS of the command's
-process tree every 20 ms, which is what counts when kblint runs worker processes. bench/README.md
-explains why, and the targets checked at the end.
+reads its CPU time and peak RSS (`ru_maxrss`) from `os.wait4`, the rusage of exactly that child
+and the descendants it waited for. A thread of the benchmark also samples the summed PSS of the
+command's process tree every 20 ms, which is what counts when kblint runs worker processes.
+bench/README.md explains why, and the targets checked at the end.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ class Step:
     name: str
     command: list[str]
     wall: float = 0.0
+    cpu: float = 0.0  # user + system seconds of the command and its (waited-for) workers
     maxrss: int = 0  # bytes, largest single process (wait4)
     tree_pss: int = 0  # bytes, largest sampled PSS sum over the process tree
     processes: int = 1  # most processes seen at once
@@ -112,7 +113,8 @@ wall = time.perf_counter() - started
 child.returncode = code = os.waitstatus_to_exitcode(status)
 scale = 1 if sys.platform == "darwin" else 1024
 with open(out, "w") as handle:
-    json.dump({"wall": wall, "maxrss": usage.ru_maxrss * scale, "exit": code}, handle)
+    cpu = usage.ru_utime + usage.ru_stime
+    json.dump({"wall": wall, "cpu": cpu, "maxrss": usage.ru_maxrss * scale, "exit": code}, handle)
 """
 
 
@@ -170,7 +172,7 @@ class TreeSampler(threading.Thread):
 
 
 def measure(step: Step, cwd: Path, timeout: float) -> Step:
-    """Run the step's command once under WRAPPER: wall time, peak RSS and sampled tree PSS."""
+    """Run the step's command once under WRAPPER: wall and CPU time, peak RSS, sampled tree PSS."""
     with tempfile.TemporaryDirectory() as scratch:
         result = Path(scratch) / "result.json"
         err_path = Path(scratch) / "stderr"
@@ -193,7 +195,8 @@ def measure(step: Step, cwd: Path, timeout: float) -> Step:
         step.stderr = err_path.read_text(encoding="utf-8", errors="replace")
         if result.exists():
             data = json.loads(result.read_text())
-            step.wall, step.maxrss, step.returncode = data["wall"], data["maxrss"], data["exit"]
+            step.wall, step.cpu, step.maxrss = data["wall"], data["cpu"], data["maxrss"]
+            step.returncode = data["exit"]
         else:  # killed by the timeout, or the wrapper failed
             step.wall = time.perf_counter() - started
             step.returncode = wrapper.returncode if wrapper.returncode else -9
@@ -336,7 +339,7 @@ def run_size(args: argparse.Namespace, n: int, workdir: Path, options: set[str])
                 print(f"   {step.name:9} …", end="", file=sys.stderr, flush=True)
                 run = measure(Step(step.name, step.command, files=step.files), kb, args.timeout)
                 print(
-                    f" {run.wall:8.2f} s  peak {run.maxrss / MIB:7.1f} MiB  "
+                    f" {run.wall:8.2f} s  cpu {run.cpu:8.2f} s  peak {run.maxrss / MIB:7.1f} MiB  "
                     f"tree {run.tree_pss / MIB:7.1f} MiB  exit {run.returncode}",
                     file=sys.stderr,
                 )
@@ -391,8 +394,8 @@ def _peak_limit(n: int) -> int:
 
 def report(results: list[SizeResult]) -> str:
     lines = [
-        "| N | articles MB | step | wall s | × floor | files/s | peak MiB | exit |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| N | articles MB | step | wall s | × floor | CPU s | files/s | peak MiB | exit |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     notes: list[str] = []
     for r in results:
@@ -404,7 +407,8 @@ def report(results: list[SizeResult]) -> str:
                 peak += f" (tree {step.tree_pss / MIB:,.0f}, {step.processes} proc)"
             lines.append(
                 f"| {r.n:,} | {r.megabytes:,.1f} | {step.name} | {step.wall:,.2f} | "
-                f"{step.wall / floor:,.2f} | {rate} | {peak} | {step.returncode} |"
+                f"{step.wall / floor:,.2f} | {step.cpu:,.2f} | {rate} | {peak} | "
+                f"{step.returncode} |"
             )
             if step.returncode not in (0, 1) or "Traceback" in step.stderr:
                 tail = "\n".join(step.stderr.strip().splitlines()[-12:])
@@ -575,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
                             "steps": {
                                 k: {
                                     "wall_s": s.wall,
+                                    "cpu_s": s.cpu,
                                     "maxrss_bytes": s.maxrss,
                                     "tree_pss_bytes": s.tree_pss,
                                     "processes": s.processes,
