@@ -7,7 +7,6 @@ with --strict-baseline; 2 usage, configuration or internal error.
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from kblint.engine import display_path
 from kblint.memory import gc_paused
 from kblint.model import Severity
 from kblint.report import console as console_report
-from kblint.report import reporter
+from kblint.report import jsontext, reporter
 from kblint.report.statistics import render_statistics
 from kblint.session import FixResult, Invocation, Outcome, configure, lint, write_baseline
 from kblint.session import fix as session_fix
@@ -449,7 +448,7 @@ def record(
     report = outcome.report
     records = [a.record.to_json() for a in report.articles if a.record is not None]
     if output_format is RecordFormat.json:
-        sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(jsontext.dumps(records) + "\n")
     elif output_format is RecordFormat.yaml:
         sys.stdout.write(yaml.safe_dump(records, sort_keys=False, allow_unicode=True))
     else:

@@ -6,11 +6,11 @@ so two runs over the same files give byte-identical output.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from kblint.engine import ArticleReport, RunReport
 from kblint.model import Finding, Severity
+from kblint.report import jsontext
 from kblint.rulebook import RuleBook
 
 REPORT_VERSION = 1
@@ -24,7 +24,7 @@ def render(report: RunReport, book: RuleBook, out: TextIO, *, tool_version: str)
         "articles": [_article(article, book) for article in report.articles],
         "findings": [finding_object(finding, book) for finding in report.findings],
     }
-    out.write(json.dumps(document, indent=2, ensure_ascii=False))
+    out.write(jsontext.dumps(document))
     out.write("\n")
 
 

@@ -16,7 +16,6 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections import Counter
 from pathlib import PurePath
@@ -25,6 +24,7 @@ from urllib.parse import quote
 
 from kblint.engine import RunReport
 from kblint.model import Finding, Severity
+from kblint.report import jsontext
 from kblint.rulebook import Rule, RuleBook
 
 SCHEMA_URI = (
@@ -36,7 +36,7 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def render(report: RunReport, book: RuleBook, out: TextIO, *, tool_version: str) -> None:
-    out.write(json.dumps(sarif_log(report, book, tool_version), indent=2, ensure_ascii=False))
+    out.write(jsontext.dumps(sarif_log(report, book, tool_version)))
     out.write("\n")
 
 
