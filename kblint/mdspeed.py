@@ -90,7 +90,10 @@ def speed_up(md: MarkdownIt) -> None:
     parser = MarkedParser()
     parser.ruler = md.block.ruler
     md.block = parser
-    md.block.ruler.at("table", table_rule())
+    # `at` replaces a rule's terminator chains too: keep the table's (a table may interrupt a
+    # paragraph), or a table right after a line of text would be read as more paragraph
+    table = next(rule for rule in md.block.ruler.__rules__ if rule.name == "table")
+    md.block.ruler.at("table", table_rule(), {"alt": list(table.alt)})
 
 
 def table_rule() -> Callable[..., bool]:

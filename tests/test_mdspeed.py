@@ -87,6 +87,14 @@ def test_whole_parses_match_token_for_token(path: Path) -> None:
     assert _shape(fast) == _shape(plain)
 
 
+@pytest.mark.parametrize("mdx", [True, False])
+def test_the_fast_table_rule_keeps_its_terminator_chains(mdx: bool) -> None:
+    def chains(md: Any) -> dict[str, list[str]]:
+        return {rule.name: rule.alt for rule in md.block.ruler.__rules__}
+
+    assert chains(markdown.parser(mdx)) == chains(markdown.configured(mdx))
+
+
 def test_the_articles_checked_have_tables_and_indented_lines() -> None:
     """The token-for-token test is only worth something if the articles exercise both loops."""
     texts = [read_article(p, p.name).masked for p in _ARTICLES]

@@ -249,6 +249,16 @@ def test_table_count_needs_pipes_at_both_ends_of_the_delimiter_row() -> None:
     assert metrics(text)["tableCount"] == 4  # 2 piped + 2 components
 
 
+def test_a_table_right_after_a_line_of_text_is_a_table() -> None:
+    """GFM lets a table interrupt a paragraph (and the seed's regular expressions never needed
+    a blank line either)."""
+    text = (
+        "Headcount by lab:\n| Lab | Staff |\n|---|---|\n| A | 3 |\n\n"
+        "Budget by year (USD M):\n| Year | Budget |\n| :--- | ---: |\n| 2024 | 12 |\n"
+    )
+    assert metrics(text)["tableCount"] == 2
+
+
 def test_diagrams_components_and_mermaid_fences_not_images() -> None:
     text = (
         "<Mermaid chart={`flowchart TD\n  A --> B{x}`} />\n\n"
