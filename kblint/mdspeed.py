@@ -1,4 +1,4 @@
-"""Equivalent, faster stand-ins for two loops of markdown-it-py's block parser.
+"""Equivalent, faster stand-ins for parts of markdown-it-py's block parser.
 
 Of the ~1.8 ms markdown-it-py took over a 20 KB article, ~0.3 ms went to two Python loops that
 `str` methods do at C speed (1.83 -> 1.50 ms an article on the 700-article benchmark KB):
@@ -8,10 +8,13 @@ Of the ~1.8 ms markdown-it-py took over a 20 KB article, ~0.3 ms went to two Pyt
   frontmatter, JSX and expressions): ~6% of its characters are such leading blanks;
 - the GFM table rule splits every row at `|` a character at a time, to honour `\\|`.
 
-Both stand-ins compute exactly what the library computes: `line_markers` is compared with
-`StateBlock`'s markers, and the table rule is the library's own rule with its row splitter
-given a fast path for rows without a backslash (where splitting at every `|` is the same list).
-`tests/test_mdspeed.py` checks both against the library, and whole parses token for token.
+A third, `dispatch_block_rules`, stops trying block rules on lines that cannot open them.
+
+All compute exactly what the library computes: `line_markers` is compared with `StateBlock`'s
+markers, the table rule is the library's own rule with its row splitter given a fast path for
+rows without a backslash (where splitting at every `|` is the same list), and every opening
+character the dispatcher relies on is checked against the rule itself.
+`tests/test_mdspeed.py` checks them against the library, and whole parses token for token.
 """
 
 from __future__ import annotations
@@ -19,11 +22,18 @@ from __future__ import annotations
 import importlib
 import types
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from types import CodeType
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block.state_block import StateBlock
     from markdown_it.token import Token
+
+BlockRule: TypeAlias = "Callable[[StateBlock, int, int, bool], bool]"
+#: whose first non-blank character a rule tests first: its own line's or the next line's
+LookAt = Literal["line", "next"]
+Opener: TypeAlias = "tuple[LookAt, str] | None"  # None: the rule may match on any line
 
 #: (begin, end, first non-blank, indent width with tabs expanded) of every line, as lists.
 Markers = tuple[list[int], list[int], list[int], list[int]]
@@ -94,6 +104,7 @@ def speed_up(md: MarkdownIt) -> None:
     # paragraph), or a table right after a line of text would be read as more paragraph
     table = next(rule for rule in md.block.ruler.__rules__ if rule.name == "table")
     md.block.ruler.at("table", table_rule(), {"alt": list(table.alt)})
+    dispatch_block_rules(md)
 
 
 def table_rule() -> Callable[..., bool]:
@@ -113,3 +124,102 @@ def table_rule() -> Callable[..., bool]:
     return types.FunctionType(
         rule.__code__, rebound, rule.__name__, rule.__defaults__, rule.__closure__
     )
+
+
+# --------------------------------------------------------------------------- block dispatch
+
+#: Block rules whose first test that can fail is a character: the first non-blank character of
+#: the line (or, for a table, of the line after it) must be one of these. Any other rule
+#: (paragraph, setext heading, indented code, a plugin's rule) is tried on every line.
+_OPENERS: dict[str, tuple[LookAt, str]] = {
+    "markdown_it.rules_block.blockquote:blockquote": ("line", ">"),
+    "markdown_it.rules_block.hr:hr": ("line", "*-_"),
+    "markdown_it.rules_block.list:list_block": ("line", "*-+0123456789"),
+    "markdown_it.rules_block.reference:reference": ("line", "["),
+    "markdown_it.rules_block.heading:heading": ("line", "#"),
+    "markdown_it.rules_block.html_block:html_block": ("line", "<"),
+    "mdit_py_plugins.footnote.index:footnote_def": ("line", "["),
+    "markdown_it.rules_block.table:table": ("next", "|-:"),
+}
+
+
+def dispatch_block_rules(md: MarkdownIt) -> None:
+    """Replace each chain of block rules by one rule that tries, in the chain's order, only the
+    rules whose opening character the line has.
+
+    The block parser tries every rule on every line that starts a block, and a paragraph tries
+    the rules that may interrupt it on each of its lines; most of those calls fail at their
+    first test (a `#` for a heading, a `>` for a quote). A skipped rule is one that would have
+    returned False without touching the state, so tokens are the same (`tests/test_mdspeed.py`
+    compares whole parses with the library's). 1.36 -> 1.22 ms an article on the 700-article
+    benchmark KB.
+    """
+    ruler = md.block.ruler
+    ruler.getRules("")  # compiles the chains
+    chains = ruler.__cache__
+    assert chains is not None
+    openers = _known_openers()
+    for name, rules in chains.items():
+        if rules:
+            chains[name] = [_dispatcher([(rule, _opener(rule, openers)) for rule in rules])]
+
+
+def _known_openers() -> dict[CodeType, tuple[LookAt, str]]:
+    """`_OPENERS` by code object: a rebound copy (`table_rule`) shares its original's code."""
+    openers: dict[CodeType, tuple[LookAt, str]] = {}
+    for name, opener in _OPENERS.items():
+        module, function = name.split(":")
+        try:
+            rule = getattr(importlib.import_module(module), function)
+        except (ImportError, AttributeError):
+            continue  # not in this version: a rule of that name is tried on every line
+        openers[rule.__code__] = opener
+    return openers
+
+
+def _opener(rule: Callable[..., bool], known: dict[CodeType, tuple[LookAt, str]]) -> Opener:
+    code = getattr(rule, "__code__", None)
+    if code is None:
+        return None
+    fence = getattr(importlib.import_module("markdown_it.rules_block.fence"), "fence", None)
+    if fence is not None and code is fence.__code__ and rule.__closure__:
+        # every fence rule `make_fence_rule` makes shares this code; its markers are its own
+        cells = dict(zip(code.co_freevars, rule.__closure__, strict=True))
+        markers = cells.get("markers")
+        return ("line", "".join(markers.cell_contents)) if markers else None
+    return known.get(code)
+
+
+def _dispatcher(rules: list[tuple[BlockRule, Opener]]) -> BlockRule:
+    looks_ahead = any(opener and opener[0] == "next" for _, opener in rules)
+    chosen_for: dict[tuple[str, str], tuple[BlockRule, ...]] = {}
+
+    def choose(first: str, next_first: str) -> tuple[BlockRule, ...]:
+        def may_open(opener: Opener) -> bool:
+            if opener is None:
+                return True
+            char = first if opener[0] == "line" else next_first
+            return bool(char) and char in opener[1]
+
+        return tuple(rule for rule, opener in rules if may_open(opener))
+
+    def dispatch(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+        src = state.src
+        begin = state.bMarks[line] + state.tShift[line]
+        # the character the rules test first, "" past the text
+        first = src[begin] if begin < len(src) else ""
+        next_first = ""
+        if looks_ahead and line + 2 <= end:  # a table needs its delimiter row
+            after = state.bMarks[line + 1] + state.tShift[line + 1]
+            if after < state.eMarks[line + 1]:
+                next_first = src[after]
+        key = (first, next_first)
+        chosen = chosen_for.get(key)
+        if chosen is None:
+            chosen = chosen_for[key] = choose(first, next_first)
+        for rule in chosen:  # noqa: SIM110 - a loop: `any()` over a generator is slower here
+            if rule(state, line, end, silent):
+                return True
+        return False
+
+    return dispatch

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from markdown_it.rules_block.state_block import StateBlock
 
 from conftest import EXAMPLE_KB, FIXTURES
-from kblint import markdown
+from kblint import markdown, mdspeed
 from kblint.article import read_article
 from kblint.mdspeed import line_markers, table_rule
 
@@ -101,3 +101,122 @@ def test_the_articles_checked_have_tables_and_indented_lines() -> None:
     assert sum("|---" in t or "| ---" in t for t in texts) >= 5
     assert sum("\n   " in t for t in texts) >= 20
     assert any("\\|" in t for t in texts)
+
+
+# -- block dispatch -------------------------------------------------------------------------
+
+# How a line may start: every block opener, near misses, and plain text.
+_STARTERS = [
+    "# ",
+    "## ",
+    "#x",
+    "> ",
+    ">",
+    "- ",
+    "* ",
+    "+ ",
+    "-",
+    "1. ",
+    "12) ",
+    "1x",
+    "---",
+    "***",
+    "___",
+    "- - -",
+    "```",
+    "~~~",
+    "``",
+    "[a]: /x",
+    "[a]:",
+    "[^1]: ",
+    "[^1]:",
+    "[x]",
+    "| a | b |",
+    "|---|---|",
+    "--- | ---",
+    ":-:",
+    "a | b",
+    "<div>",
+    "===",
+    "text ",
+    "",
+]
+# Lines that open (or nearly open) every kind of block, indented or not, with some text after.
+_LINE = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["", " ", "  ", "   ", "    ", "\t", "> ", "- ", "1. "]),
+        st.sampled_from(_STARTERS),
+        st.text(alphabet=" #>*-_+1.)[]^:|`~=ab", max_size=8),
+    ),
+)
+_BLOCKS = st.lists(_LINE, max_size=12).map("\n".join)
+
+
+def _rules_with_openers(mdx: bool) -> list[tuple[Any, Any]]:
+    rules = markdown.configured(mdx).block.ruler.getRules("")
+    known = mdspeed._known_openers()
+    return [(rule, mdspeed._opener(rule, known)) for rule in rules]
+
+
+@pytest.mark.parametrize("mdx", [True, False])
+def test_the_dispatcher_knows_the_opening_characters_of_the_rules_kblint_uses(mdx: bool) -> None:
+    """If a new markdown-it-py renamed or rebuilt a rule, it would silently be tried on every
+    line again: correct but slow. This says which rules are dispatched."""
+    openers = {getattr(rule, "__name__", "?"): opener for rule, opener in _rules_with_openers(mdx)}
+    assert openers == {
+        "table": ("next", "|-:"),
+        **({} if mdx else {"code": None}),
+        "_fence_rule": ("line", "~`"),
+        "blockquote": ("line", ">"),
+        "hr": ("line", "*-_"),
+        "list_block": ("line", "*-+0123456789"),
+        "footnote_def": ("line", "["),
+        "reference": ("line", "["),
+        "heading": ("line", "#"),
+        "lheading": None,
+        "paragraph": None,
+    }
+
+
+def _first_char(state: StateBlock, line: int) -> str:
+    begin = state.bMarks[line] + state.tShift[line]
+    return state.src[begin] if begin < len(state.src) else ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(_BLOCKS, st.booleans(), st.sampled_from(["root", "paragraph", "list", "blockquote"]))
+def test_a_rule_fails_on_every_line_without_its_opening_character(
+    src: str, silent: bool, parent: str
+) -> None:
+    """What the dispatcher relies on, asked of the rules themselves: on a line whose first
+    character (the next line's, for a table) is not an opener, the rule returns False and
+    leaves the state as it was."""
+    md = markdown.configured(True)
+    for rule, opener in _rules_with_openers(True):
+        if opener is None:
+            continue
+        state = StateBlock(src, md, {}, [])
+        state.parentType = parent
+        for line in range(state.lineMax):
+            looked_at = line if opener[0] == "line" else line + 1
+            char = _first_char(state, looked_at) if looked_at <= state.lineMax else ""
+            if char and char in opener[1]:
+                continue
+            assert not rule(state, line, state.lineMax, silent), (rule, line)
+            assert (state.tokens, state.line) == ([], 0)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_BLOCKS, st.booleans())
+def test_dispatched_parses_match_the_library_token_for_token(src: str, mdx: bool) -> None:
+    assert _shape(markdown.parser(mdx).parse(src, {})) == _shape(
+        markdown.configured(mdx).parse(src, {})
+    )
+
+
+def test_a_rule_with_no_known_opener_is_tried_on_every_line() -> None:
+    def anywhere(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+        return False
+
+    assert mdspeed._opener(anywhere, mdspeed._known_openers()) is None
