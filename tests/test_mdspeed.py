@@ -220,3 +220,47 @@ def test_a_rule_with_no_known_opener_is_tried_on_every_line() -> None:
         return False
 
     assert mdspeed._opener(anywhere, mdspeed._known_openers()) is None
+
+
+# -- the reduced inline parse ---------------------------------------------------------------
+
+# Pieces of inline Markdown around links: brackets, emphasis, code spans, entities, escapes,
+# hard breaks, autolinks, footnote and reference links.
+_INLINE = [
+    *("[", "]", "(", ")", "[a]", "(/x)", "[a](/x)", "![i](/p.png)", "*", "_", "**", "`", "``"),
+    *("&#91;", "&amp;", "\\", "\\[", "  \n", "\n", "<", ">", "<http://x.y>", "[^1]", "[^1]: n\n"),
+    *("[r]: /ref\n", "[r]", "[r][]", "[t][r]", "a", " ", "b c", '"', "!", "|", "#"),
+]
+
+
+def _full_parser() -> Any:
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+    from mdit_py_plugins.footnote import footnote_plugin  # noqa: PLC0415
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+    md.core.ruler.disable("footnote_tail")
+    return md
+
+
+def _links_of(tokens: list[Any]) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for token in tokens:
+        if token.type == "link_open" and token.markup != "autolink":
+            found.append(("link", token.attrGet("href")))
+        elif token.type == "image":
+            found.append(("image", (token.attrGet("src"), token.content)))
+        elif token.type == "footnote_ref":
+            found.append(("footnote", token.meta["label"]))
+        found += _links_of(token.children or [])
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_INLINE), max_size=25).map("".join), st.booleans())
+def test_the_reduced_inline_parse_finds_the_links_a_full_parse_finds(src: str, mdx: bool) -> None:
+    """kblint parses inline content only where there is a `[`, without the emphasis, entity and
+    line-break rules: the links, images and footnote references (autolinks are not links to
+    kblint) must be those of the library's full parse."""
+    assert _links_of(markdown.parser(mdx).parse(src, {})) == _links_of(
+        _full_parser().parse(src, {})
+    )
