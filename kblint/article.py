@@ -101,7 +101,7 @@ def parse_text(path: Path, rel_path: str, text: str) -> Article:
     layer = mdx.scan(work, body_start, is_mdx)
     masked = mdx.mask(work, layer)
     index = LineIndex(text)
-    md_layer = markdown.parse(masked, index, is_mdx)
+    md_layer = markdown.parse(masked, index, is_mdx, work)
     _drop_jsx_in_indented_code(layer, md_layer, index)
     return Article(
         path=path,

@@ -30,7 +30,9 @@ InlineRule = Callable[["StateInline", bool], bool]
 class Link:
     """A Markdown link or image (autolinks and bare URLs are not links here).
 
-    `text` is the raw label source between the brackets; offsets are into the article text."""
+    `text` is the label as the file has it between the brackets (components, `\\|` escapes and
+    the continuation lines' `> ` or indentation included), so `start + 1 + len(text)` is where
+    its `]` is (`+ 2` for an image); offsets are into the article text."""
 
     text: str
     target: str
@@ -152,13 +154,16 @@ def _inline_with_brackets(state: StateCore) -> None:
             md.inline.parse(token.content, md, state.env, token.children)
 
 
-def parse(masked: str, index: LineIndex, mdx: bool) -> MarkdownLayer:
-    """Parse the masked article text and extract what the page record needs."""
+def parse(masked: str, index: LineIndex, mdx: bool, source: str | None = None) -> MarkdownLayer:
+    """Parse the masked article text and extract what the page record needs.
+
+    `source` is the text that was masked (same offsets), for the link labels: the masked one
+    has JSX tags blanked (with placeholder characters inside a line)."""
     if "\0" in masked:  # what markdown-it's `normalize` does (same length: offsets hold)
         masked = masked.replace("\0", "\ufffd")
     tokens = parser(mdx).parse(masked, {})
     layer = MarkdownLayer([], [], [], [], [])
-    mapper = _InlineMapper(masked, index)
+    mapper = _InlineMapper(masked, index, masked if source is None else source)
     footnote_depth = 0
     for position, token in enumerate(tokens):
         kind = token.type
@@ -215,9 +220,10 @@ class _InlineMapper:
     left to right from where the previous token on that line ended (table cells share a line).
     """
 
-    def __init__(self, masked: str, index: LineIndex) -> None:
+    def __init__(self, masked: str, index: LineIndex, source: str) -> None:
         self.masked = masked
         self.index = index
+        self.source = source
         self.cursor: dict[int, int] = {}
 
     def links(self, token: Token, in_footnote: bool) -> Iterator[Link]:
@@ -232,11 +238,16 @@ class _InlineMapper:
             start, end, label_end = span
             target = str(child.attrGet("href") or child.attrGet("src") or "")
             image = child.type == "image"
-            text = content[start + (2 if image else 1) : max(label_end, start)]
+            opening = 2 if image else 1
+            # The label from the file, not from the inline content: markdown-it's content has a
+            # table cell's `\|` unescaped and the line prefixes of a quote or list item dropped
+            # (a fix that wrote it back would break the row or the quote).
+            file_start = self._to_file(lines, content, start)
+            label_stop = self._to_file(lines, content, max(label_end, start + opening))
             yield Link(
-                text=text,
+                text=self.source[file_start + opening : label_stop],
                 target=target,
-                start=self._to_file(lines, content, start),
+                start=file_start,
                 end=self._to_file(lines, content, end),
                 image=image,
                 in_footnote=in_footnote,

@@ -47,7 +47,7 @@ from kblint.workspace import UsageError
 FIX = FIXTURES / "fix"
 FIXABLE = ("unconverted-link", "mdx-syntax", "frontmatter-key-order")
 #: How many findings each fixture's fix applies.
-FIXED = {"unconverted-link": 8, "mdx-syntax": 10, "frontmatter-key-order": 1}
+FIXED = {"unconverted-link": 10, "mdx-syntax": 10, "frontmatter-key-order": 1}
 PAGE = "content/docs/knowledge-base/risks/page.mdx"
 BOM = "\ufeff"
 runner = CliRunner()

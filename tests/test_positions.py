@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import article_from_text, record_from_text
 from kblint.article import Article, decode, parse_text
@@ -291,7 +293,6 @@ def test_link_position_next_to_escaped_pipe() -> None:
     assert article_from_text(text).position(link.start) == Position(3, 16)
 
 
-
 def test_nul_characters_do_not_move_links() -> None:
     # markdown-it's own normalisation is off (the text is LF-only already); a NUL, which it
     # would have replaced by U+FFFD, is replaced by kblint without changing any offset
@@ -336,3 +337,71 @@ def test_unclosed_problem_positions_survive_crlf_and_bom() -> None:
 
 def test_well_formed_article_has_no_problems() -> None:
     assert article_from_text(ARTICLE).problems == []
+
+
+# --- link spans, property-tested ----------------------------------------------------------
+
+# (source, label as the file has it, target, image)
+_LINKS = [
+    ("[a](/x)", "a", "/x", False),
+    ("[b c](https://e.org/p)", "b c", "https://e.org/p", False),
+    ("![chart](/img.png)", "chart", "/img.png", True),
+    ("[r][ref]", "r", "/ref", False),
+    ('[t](/y "title")', "t", "/y", False),
+    ("[x\\|y](/z)", "x\\|y", "/z", False),
+    ("[**b**](/w)", "**b**", "/w", False),
+    (
+        '[<EntityLink id="e1">E</EntityLink> post](/e)',
+        '<EntityLink id="e1">E</EntityLink> post',
+        "/e",
+        False,
+    ),
+]
+_WORDS = ["word", "a|b", "\\|", "*e*", "`code`", "—", "é", '<R id="r1">R</R>', "{/* c */}", "\\$5"]
+
+
+@st.composite
+def _paragraph(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, bool]]]:
+    pieces = draw(
+        st.lists(
+            st.one_of(st.sampled_from(_LINKS), st.sampled_from(_WORDS)), min_size=1, max_size=5
+        )
+    )
+    links = [(p[1], p[2], p[3]) for p in pieces if isinstance(p, tuple)]
+    return " ".join(p[0] if isinstance(p, tuple) else p for p in pieces), links
+
+
+_CONTEXTS = [
+    "{}",
+    "- {}",
+    "  - {}",
+    "1. {}",
+    "> {}",
+    "> - {}",
+    "## {}",
+    "<Aside>\n{}\n</Aside>",
+    "[^1]: {}",
+    "| h | k |\n|---|---|\n| {} | x |",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_CONTEXTS), _paragraph()), min_size=1, max_size=6))
+def test_every_link_is_found_with_its_label_and_span_in_the_file(
+    blocks: list[tuple[str, tuple[str, list[tuple[str, str, bool]]]]],
+) -> None:
+    """Whatever block a link sits in (list, quote, heading, container, footnote, table cell),
+    its span starts at its `[` (`![`), its label is the file's text up to the `]`, and the span
+    ends at the `)` or `]` that closes it."""
+    body = "\n\n".join(context.format(paragraph) for context, (paragraph, _) in blocks)
+    esm = "import {R, EntityLink, Aside} from '@components/wiki';"
+    text = f"---\ntitle: T\n---\n{esm}\n\n{body}\n\n[ref]: /ref\n"
+    article = article_from_text(text)
+    found = article.md_layer.links
+    assert [(link.text, link.target, link.image) for link in found] == [
+        link for _, (_, links) in blocks for link in links
+    ]
+    for link in found:
+        opening = "![" if link.image else "["
+        assert text.startswith(opening + link.text + "]", link.start)
+        assert text[link.end - 1] in ")]"
