@@ -20,7 +20,7 @@ import yaml
 from kblint import __version__
 from kblint.engine import display_path
 from kblint.memory import gc_paused
-from kblint.model import Severity
+from kblint.model import Severity, counted
 from kblint.report import console as console_report
 from kblint.report import jsontext, reporter
 from kblint.report.statistics import render_statistics
@@ -278,7 +278,8 @@ def _default_format() -> OutputFormat:
 
 
 def _console(outcome: Outcome, no_color: bool, file: TextIO | None = None) -> None:
-    note = f"{outcome.baselined} findings in the baseline not shown" if outcome.baselined else ""
+    baselined = counted(outcome.baselined, "finding")
+    note = f"{baselined} in the baseline not shown" if outcome.baselined else ""
     if console_report.wants_plain(no_color, file):
         stream = file if file is not None else sys.stdout
         console_report.write_plain(outcome.report, stream)
@@ -373,7 +374,8 @@ def fix_command(
 
 def _fix_summary(result: FixResult) -> None:
     fixed = sum(len(p.applied) for p in result.plans)
-    typer.echo(f"fixed {fixed} findings in {len(result.plans)} files", err=True)
+    files = counted(len(result.plans), "file")
+    typer.echo(f"fixed {counted(fixed, 'finding')} in {files}", err=True)
     for planned in result.plans:
         for finding in planned.skipped:
             typer.echo(
@@ -416,7 +418,7 @@ def make_baseline(
         baseline_path=baseline,
     )
     path, count = _guarded(lambda: write_baseline(invocation))
-    typer.echo(f"wrote {count} findings to {path}")
+    typer.echo(f"wrote {counted(count, 'finding')} to {path}")
 
 
 @app.command()

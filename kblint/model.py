@@ -38,6 +38,11 @@ def ascii_words(lowered: str) -> list[str]:
     return lowered.encode("ascii", "replace").translate(_ASCII_WORD_BYTES).decode("ascii").split()
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 file`, `2 files`, `0 files`: a count with its noun, plural unless exactly one."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def pickled_by_fields(cls: _Class) -> _Class:
     """Pickle a dataclass as a call of its constructor with its field values.
 

@@ -37,7 +37,7 @@ from kblint.checks.keyorder import frontmatter_key_order
 from kblint.cli import app
 from kblint.config import Config
 from kblint.discovery import PageIdentity
-from kblint.model import Edit, Severity, content_hash
+from kblint.model import Edit, Severity, content_hash, counted
 from kblint.record import build
 from kblint.registries import Registries
 from kblint.rulebook import Rule, RuleBook, builtin
@@ -126,7 +126,7 @@ def test_cli_fix_gives_the_expected_file(tmp_path: Path, rule: str) -> None:
     page = fixture_kb(tmp_path, rule)
     result = kblint(tmp_path, "fix")
     assert page.read_bytes() == fixture_text(rule, "expected").encode("utf-8")
-    assert f"fixed {FIXED[rule]} findings in 1 files" in result.stderr
+    assert f"fixed {counted(FIXED[rule], 'finding')} in 1 file" in result.stderr
     assert rule not in result.stdout  # every finding of the rule was fixed
 
 
@@ -147,7 +147,7 @@ def test_check_fix_gives_the_expected_file(tmp_path: Path, rule: str) -> None:
     page = fixture_kb(tmp_path, rule)
     result = kblint(tmp_path, "check", "--fix", "--format", "concise")
     assert page.read_bytes() == fixture_text(rule, "expected").encode("utf-8")
-    assert f"fixed {FIXED[rule]} findings in 1 files" in result.stderr
+    assert f"fixed {counted(FIXED[rule], 'finding')} in 1 file" in result.stderr
     assert rule not in result.stdout
 
 
@@ -192,7 +192,7 @@ def test_line_ends_and_bom_survive_a_fix(
 ) -> None:
     page = fixture_kb(tmp_path, rule, transform)
     result = kblint(tmp_path, "fix")
-    assert f"fixed {FIXED[rule]} findings in 1 files" in result.stderr
+    assert f"fixed {counted(FIXED[rule], 'finding')} in 1 file" in result.stderr
     assert page.read_bytes() == transform(fixture_text(rule, "expected")).encode("utf-8")
 
 
@@ -308,7 +308,7 @@ def test_unsafe_fix_needs_unsafe_fixes(tmp_path: Path) -> None:
     page = tmp_path / "content/docs/kb/mixed.mdx"
     result = kblint(tmp_path, "fix")
     assert page.read_text(encoding="utf-8") == mixed_after("unconverted-link")
-    assert "fixed 1 findings in 1 files" in result.stderr
+    assert "fixed 1 finding in 1 file" in result.stderr
     kblint(tmp_path, "check", "--fix")
     assert page.read_text(encoding="utf-8") == mixed_after("unconverted-link")
     kblint(tmp_path, "fix", "--unsafe-fixes")
@@ -341,7 +341,7 @@ def test_file_with_a_parse_error_is_never_touched(tmp_path: Path) -> None:
     assert "content/docs/kb/broken.mdx: not fixed: kblint could not fully parse this file" in (
         result.stderr
     )
-    assert "fixed 1 findings in 1 files" in result.stderr  # the good page only
+    assert "fixed 1 finding in 1 file" in result.stderr  # the good page only
     assert (tmp_path / "content/docs/kb/good.mdx").read_text(encoding="utf-8") == good.replace(
         "<5%", "&lt;5%"
     )
@@ -489,7 +489,7 @@ def test_remaining_findings_are_reported_and_decide_the_exit_code(tmp_path: Path
     for rel, data in pristine.items():  # start again, failing on warnings
         (tmp_path / rel).write_bytes(data)
     result = kblint(tmp_path, "fix", "--fail-on", "warning")
-    assert "fixed 1 findings in 1 files" in result.stderr
+    assert "fixed 1 finding in 1 file" in result.stderr
     assert result.exit_code == 1
     assert kblint(tmp_path, "fix", "--fail-on", "never").exit_code == 0
 

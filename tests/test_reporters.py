@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from conftest import EXAMPLE_KB, REPO, record_from_text
 from kblint.cli import app
 from kblint.engine import ArticleReport, RunReport
-from kblint.model import Finding, Severity
+from kblint.model import Finding, Severity, counted
 from kblint.report import (
     FORMATS,
     concise,
@@ -538,3 +538,7 @@ def test_console_styled_output_is_the_plain_output_with_colour() -> None:
 def test_finding_text_is_the_plain_finding_line() -> None:
     for one in (UNDEFINED, UNCONVERTED, UNCITED, UNREADABLE, REGISTRY_FINDING):
         assert console.finding_text(one) == console.plain(console.finding_line(one)) + "\n"
+
+
+def test_counts_are_singular_only_for_one() -> None:
+    assert [counted(n, "file") for n in (0, 1, 2)] == ["0 files", "1 file", "2 files"]

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from kblint.engine import ArticleReport, RunReport
-from kblint.model import Finding, Severity
+from kblint.model import Finding, Severity, counted
 
 if TYPE_CHECKING:  # rich is imported only for a terminal: pipes, CI and pre-commit never pay
     from rich.console import Console
@@ -144,7 +144,7 @@ def summary_line(report: RunReport) -> Line:
     passing = sum(int(r.coverage["passing"]) for r in records)
     total = sum(int(r.coverage["total"]) for r in records)
     count = len(report.articles)
-    line: Line = [(f"{count} article{'s' if count != 1 else ''}", "")]
+    line: Line = [(counted(count, "article"), "")]
     findings = report.findings
     for severity in Severity:
         found = sum(1 for finding in findings if finding.severity is severity)
