@@ -212,6 +212,23 @@ class _SourceLine:
     escapes: list[int]
 
 
+@dataclass(frozen=True, slots=True)
+class _ContentLines:
+    """An inline token's content lines: where each starts in the content and in the text."""
+
+    starts: list[int]  # content offsets, ascending
+    lines: list[_SourceLine]
+
+    def to_file(self, offset: int) -> int:
+        """The text offset of a content offset (a line found by bisection: a paragraph can be
+        one token of thousands of lines and links, and counting line breaks up to each link
+        was quadratic — 6 s for a 700 KB paragraph)."""
+        number = bisect_right(self.starts, offset) - 1
+        column = offset - self.starts[number]
+        line = self.lines[number]
+        return line.start + column + bisect_right(line.escapes, column - 1)
+
+
 class _InlineMapper:
     """Maps offsets inside an inline token's content to offsets of the article text.
 
@@ -230,7 +247,6 @@ class _InlineMapper:
         if not token.children:
             return  # no `[`, not parsed: no link, and nothing a later cell could be taken for
         lines = self._line_offsets(token)
-        content = token.content
         for child in _walk(token.children):
             span = (child.meta or {}).get("span")
             if span is None or child.type not in ("link_open", "image"):
@@ -242,21 +258,23 @@ class _InlineMapper:
             # The label from the file, not from the inline content: markdown-it's content has a
             # table cell's `\|` unescaped and the line prefixes of a quote or list item dropped
             # (a fix that wrote it back would break the row or the quote).
-            file_start = self._to_file(lines, content, start)
-            label_stop = self._to_file(lines, content, max(label_end, start + opening))
+            file_start = lines.to_file(start)
+            label_stop = lines.to_file(max(label_end, start + opening))
             yield Link(
                 text=self.source[file_start + opening : label_stop],
                 target=target,
                 start=file_start,
-                end=self._to_file(lines, content, end),
+                end=lines.to_file(end),
                 image=image,
                 in_footnote=in_footnote,
             )
 
-    def _line_offsets(self, token: Token) -> list[_SourceLine]:
+    def _line_offsets(self, token: Token) -> _ContentLines:
         first = (token.map or (0, 0))[0]
-        lines = []
+        lines, starts, content_start = [], [], 0
         for number, line in enumerate(token.content.split("\n")):
+            starts.append(content_start)
+            content_start += len(line) + 1
             line0 = first + number
             line_start = self.index.line_start(line0)
             source = self.masked[line_start : self.index.line_end(line0)]
@@ -271,14 +289,7 @@ class _InlineMapper:
                 found = len(source) - len(source.lstrip())
             self.cursor[line0] = found + len(line) + len(escapes)
             lines.append(_SourceLine(line_start + found, escapes))
-        return lines
-
-    @staticmethod
-    def _to_file(lines: list[_SourceLine], content: str, offset: int) -> int:
-        number = min(content.count("\n", 0, offset), len(lines) - 1)
-        column = offset - (content.rfind("\n", 0, offset) + 1)
-        line = lines[number]
-        return line.start + column + bisect_right(line.escapes, column - 1)
+        return _ContentLines(starts, lines)
 
 
 def _walk(tokens: list[Token]) -> Iterator[Token]:

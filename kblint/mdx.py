@@ -127,6 +127,9 @@ class MdxScanner:
         # would make a broken file quadratic; the file cannot build anyway, so stop trying.
         self.expressions_enabled = mdx
         self.tags_enabled = True
+        #: (searched from, found at) of the last search for a blank line: a paragraph with many
+        #: unmatched backticks would otherwise search to its end once per backtick (quadratic)
+        self.blank_line_after = (len(text) + 1, len(text))
         self.fence_pattern = _FENCE_MDX if mdx else _FENCE_MD
         #: The first characters of the lines `_line_start` may act on (a fence, ESM); at any
         #: other line start it returns where it began, so the call is skipped.
@@ -242,8 +245,7 @@ class MdxScanner:
         while run_end < len(text) and text[run_end] == "`":
             run_end += 1
         run = text[pos:run_end]
-        limit_match = _BLANK_LINE.search(text, run_end)
-        limit = len(text) if limit_match is None else limit_match.start()
+        limit = self._next_blank_line(run_end)
         search = run_end
         while True:
             found = text.find(run, search, limit)
@@ -257,6 +259,15 @@ class MdxScanner:
                 continue
             self.layer.inline_code.append(Span(pos, after))
             return after
+
+    def _next_blank_line(self, pos: int) -> int:
+        """Where the first blank line at or after `pos` starts (the end of the text if none)."""
+        searched_from, found = self.blank_line_after
+        if not searched_from <= pos <= found:  # no blank line starts in [searched_from, found)
+            match = _BLANK_LINE.search(self.text, pos)
+            found = len(self.text) if match is None else match.start()
+            self.blank_line_after = (pos, found)
+        return found
 
     def _prose_expression(self, pos: int) -> int:
         if not self.expressions_enabled:

@@ -3,6 +3,8 @@ component resolution, ESM blocks and the expression heuristic."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -360,3 +362,24 @@ def test_skipping_line_starts_that_open_nothing_changes_no_scan(
     every = MdxScanner(text, 0, mdx)
     every.line_openers = _Everything()  # type: ignore[assignment]
     assert every.run() == fast
+
+
+class _SearchingEveryTime(MdxScanner):
+    """The scanner without its memo of the next blank line."""
+
+    def _next_blank_line(self, pos: int) -> int:
+        match = re.compile(r"\n[ \t]*\n").search(self.text, pos)
+        return len(self.text) if match is None else match.start()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(["`", "``", "a", " ", "\n", "\n\n", "\n \t\n", "<b>", "{"])).map(
+        "".join
+    ),
+    mdx=st.booleans(),
+)
+def test_remembering_the_next_blank_line_changes_no_code_span(text: str, mdx: bool) -> None:
+    """Backtick runs are matched up to the next blank line; the scanner remembers where that
+    is (a paragraph with many unmatched backticks searched to its end once per backtick)."""
+    assert MdxScanner(text, 0, mdx).run() == _SearchingEveryTime(text, 0, mdx).run()
