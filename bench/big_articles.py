@@ -2,8 +2,8 @@
 article (a script, not a test).
 
 Real knowledge bases have a few huge pages: a 6,000-row comparison table, a paragraph of
-thousands of linked words, hundreds of footnotes. Each shape below is written at three sizes
-(about 0.4, 0.8 and 1.6 MB), as the only article of a KB of its own, and checked with
+thousands of linked words, hundreds of footnotes, many code blocks. Each shape below is written
+at three sizes (about 0.4, 0.8 and 1.6 MB), as the only article of a KB of its own, checked with
 `--no-cache --jobs 1`. From the fastest of `--repeat` runs at each size, `growth` is the second
 step's extra time over the first's: (t(4x) - t(2x)) / (t(2x) - t(1x)), which cancels start-up.
 Work linear in the article gives 2, quadratic work 4; above 3 the shape is reported.
@@ -74,6 +74,15 @@ def containers(n: int) -> str:
     )
 
 
+def fences(n: int) -> str:
+    return "\n\n".join(f"```python\nx = {i}\n```" for i in range(n))
+
+
+def one_line_components(n: int) -> str:
+    """Thousands of inline components on a single line."""
+    return " ".join(f'<EntityLink id="e{i}">E{i}</EntityLink>' for i in range(n))
+
+
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     # shape: (body of n units, n for ~400 KB)
     "linked paragraph": (linked_paragraph, 7_000),
@@ -82,6 +91,8 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "footnotes": (footnotes, 3_200),
     "sections": (sections, 4_000),
     "containers": (containers, 4_000),
+    "fences": (fences, 16_000),
+    "one-line components": (one_line_components, 10_000),
 }
 
 

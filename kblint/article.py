@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kblint import frontmatter, markdown, mdx
-from kblint.model import LineIndex, Position, Problem, content_hash
+from kblint.model import Intervals, LineIndex, Position, Problem, content_hash
 
 BOM = "\ufeff"
 T = TypeVar("T")
@@ -65,11 +65,14 @@ class Article:
 
     def all_fences(self) -> list[mdx.CodeBlock]:
         """Fenced code blocks: the scanner's, plus any only markdown-it found (Markdown fences
-        nested deep in list items), as CodeBlocks with offsets."""
+        nested deep in list items), as CodeBlocks with offsets (worked out once)."""
+        return self.memo("fences", self._all_fences)
+
+    def _all_fences(self) -> list[mdx.CodeBlock]:
         fences = list(self.mdx_layer.fences)
-        known = {fence.first_line for fence in fences}
+        scanned = scanned_lines(self.mdx_layer)
         for first, last, info in self.md_layer.fences:
-            if not any(f.first_line <= first <= f.last_line for f in fences) and first not in known:
+            if first not in scanned:
                 start, end = self.index.line_start(first), self.index.line_end(last)
                 fences.append(mdx.CodeBlock(start, end, first, last, info, fenced=True))
         return sorted(fences, key=lambda fence: fence.start)
@@ -174,24 +177,26 @@ def _blank_lines(text: str, end: int) -> str:
     return mdx.blank(text[:end], " ") + text[end:]
 
 
+def scanned_lines(layer: mdx.MdxLayer) -> Intervals:
+    """The lines of the scanner's fences (a set of line numbers with a bisection test: an
+    article can have thousands of fences, and comparing every pair was quadratic)."""
+    return Intervals((fence.first_line, fence.last_line + 1) for fence in layer.fences)
+
+
 def _drop_jsx_in_indented_code(
     layer: mdx.MdxLayer, md_layer: markdown.MarkdownLayer, index: LineIndex
 ) -> None:
     """In plain Markdown, tags inside an indented code block (or a fence only markdown-it saw)
     are code, not elements."""
-    scanned = [(fence.first_line, fence.last_line) for fence in layer.fences]
-    markdown_only = [
-        (first, last)
-        for first, last, _ in md_layer.fences
-        if not any(a <= first <= b for a, b in scanned)
-    ]
-    ranges = md_layer.indented_code + markdown_only
+    scanned = scanned_lines(layer)
+    ranges = [(first, last + 1) for first, last in md_layer.indented_code]
+    ranges += [(first, last + 1) for first, last, _ in md_layer.fences if first not in scanned]
     if not ranges:
         return
+    code_lines = Intervals(ranges)
 
     def in_code(offset: int) -> bool:
-        line = index.line_of(offset)
-        return any(first <= line <= last for first, last in ranges)
+        return index.line_of(offset) in code_lines
 
     layer.elements = [e for e in layer.elements if not in_code(e.start)]
     layer.comments = [c for c in layer.comments if not in_code(c.start)]

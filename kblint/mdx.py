@@ -35,6 +35,8 @@ _ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _SPECIAL_MDX = re.compile(r"[\\`<{\n]")
 _SPECIAL_MD = re.compile(r"[\\`<\n]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_TO_LINE_END = re.compile(r"[^\S\n]*(?:\n|\Z)")  # white space up to a line end
+_BLANK_TO_BREAK = re.compile(r"[^\S\n]*\n")  # ... up to a line break
 # What `_FENCE_MDX` / `_FENCE_MD` and `_ESM_START` can start with (kept next to them).
 _LINE_OPENERS_MDX = frozenset(" \t`~ie")
 _LINE_OPENERS_MD = frozenset(" `~")
@@ -130,6 +132,9 @@ class MdxScanner:
         #: (searched from, found at) of the last search for a blank line: a paragraph with many
         #: unmatched backticks would otherwise search to its end once per backtick (quadratic)
         self.blank_line_after = (len(text) + 1, len(text))
+        #: (offset, its 0-based line) last worked out: lines are counted from there, not from
+        #: the start of the text (a fence's line, thousands of fences: quadratic otherwise)
+        self.line_cursor = (0, 0)
         self.fence_pattern = _FENCE_MDX if mdx else _FENCE_MD
         #: The first characters of the lines `_line_start` may act on (a fence, ESM); at any
         #: other line start it returns where it began, so the call is skipped.
@@ -195,7 +200,7 @@ class MdxScanner:
         text, marker = self.text, fence.group(1)
         closing = re.compile(rf"[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*(?:\n|$)")
         line_end = text.find("\n", pos)
-        first_line = text.count("\n", 0, pos)
+        first_line = self._line_at(pos)
         cursor = len(text) if line_end == -1 else line_end + 1
         while cursor < len(text):
             if closing.match(text, cursor):
@@ -212,6 +217,14 @@ class MdxScanner:
         last_line = first_line + text.count("\n", pos)
         self._add_fence(pos, len(text), first_line, last_line, fence.group(2).strip())
         return len(text)
+
+    def _line_at(self, pos: int) -> int:
+        offset, line = self.line_cursor
+        if pos < offset:
+            offset, line = 0, 0
+        line += self.text.count("\n", offset, pos)
+        self.line_cursor = (pos, line)
+        return line
 
     def _add_fence(self, start: int, end: int, first: int, last: int, info: str) -> None:
         self.layer.fences.append(CodeBlock(start, end, first, last, info, fenced=True))
@@ -483,24 +496,34 @@ class MdxScanner:
             element.container = not element.self_closing and _is_container(self.text, element)
 
 
+# Both tests look only as far as the nearest character that is not white space, never at the
+# whole line: a long line holding thousands of elements made slicing it per element quadratic.
+
+
 def _alone_on_lines(text: str, start: int, end: int) -> bool:
     """True when only white space precedes `start` on its line and follows `end` on its line."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
-    return not text[line_start:start].strip() and not text[end:line_end].strip()
+    return _blank_before(text, start) and _BLANK_TO_LINE_END.match(text, end) is not None
 
 
 def _is_container(text: str, element: JsxElement) -> bool:
     """Spec §3.1: the opening tag ends its line and the closing tag starts a later line."""
-    open_line_end = text.find("\n", element.open_end)
-    if open_line_end == -1 or text[element.open_end : open_line_end].strip():
+    rest_of_line = _BLANK_TO_BREAK.match(text, element.open_end)
+    if rest_of_line is None:
         return False
-    close_line_start = text.rfind("\n", 0, element.close_start) + 1
-    return (
-        close_line_start > open_line_end
-        and not text[close_line_start : element.close_start].strip()
-    )
+    # the closing tag is on a later line when it comes after the opening tag's line break
+    return element.close_start >= rest_of_line.end() and _blank_before(text, element.close_start)
+
+
+def _blank_before(text: str, pos: int) -> bool:
+    """Only white space between the start of `pos`'s line and `pos`."""
+    while pos > 0:
+        char = text[pos - 1]
+        if char == "\n":
+            return True
+        if not char.isspace():
+            return False
+        pos -= 1
+    return True
 
 
 def scan(text: str, body_start: int, mdx: bool) -> MdxLayer:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kblint.article import Article
 from kblint.config import Components
 from kblint.mdx import JsxElement
-from kblint.model import pickled_by_fields
+from kblint.model import Intervals, pickled_by_fields
 
 _BARE_URL = re.compile(r"https?://\S+")
 _BULLET = re.compile(r"[ \t]*(?:[-*]|\d+\.)[ \t]")
@@ -44,40 +43,6 @@ class Metrics:
     @property
     def section_count(self) -> int:
         return self.h2_count + self.h3_count
-
-
-class Intervals:
-    """Sorted, merged, half-open offset intervals with a fast membership test."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(spans):
-            if end <= start:
-                continue
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-        self.spans = merged
-        self._starts = [start for start, _ in merged]
-
-    def __contains__(self, offset: int) -> bool:
-        position = bisect_right(self._starts, offset) - 1
-        return position >= 0 and offset < self.spans[position][1]
-
-    def gaps(self, start: int, end: int) -> Iterator[tuple[int, int]]:
-        """The parts of [start, end) not covered."""
-        cursor = start
-        for span_start, span_end in self.spans:
-            if span_end <= cursor:
-                continue
-            if span_start >= end:
-                break
-            if span_start > cursor:
-                yield cursor, span_start
-            cursor = max(cursor, span_end)
-        if cursor < end:
-            yield cursor, end
 
 
 def code_intervals(article: Article) -> Intervals:

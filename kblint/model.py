@@ -10,7 +10,7 @@ import dataclasses
 import hashlib
 import operator
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -175,3 +175,37 @@ class Finding:
     end_line: int | None = field(default=None, compare=False)
     end_column: int | None = field(default=None, compare=False)
     edits: tuple[Edit, ...] = field(default=(), compare=False, repr=False)
+
+
+class Intervals:
+    """Sorted, merged, half-open offset intervals with a fast membership test."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if end <= start:
+                continue
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        self.spans = merged
+        self._starts = [start for start, _ in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        position = bisect_right(self._starts, offset) - 1
+        return position >= 0 and offset < self.spans[position][1]
+
+    def gaps(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The parts of [start, end) not covered."""
+        cursor = start
+        for span_start, span_end in self.spans:
+            if span_end <= cursor:
+                continue
+            if span_start >= end:
+                break
+            if span_start > cursor:
+                yield cursor, span_start
+            cursor = max(cursor, span_end)
+        if cursor < end:
+            yield cursor, end

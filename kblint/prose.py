@@ -13,7 +13,8 @@ import re
 
 from kblint.article import Article
 from kblint.mdx import blank
-from kblint.metrics import Intervals, code_intervals
+from kblint.metrics import code_intervals
+from kblint.model import Intervals
 from kblint.urls import BareUrlScanner
 
 _BARE_URLS = BareUrlScanner(r"[^\s<>()\]]", scheme_boundary=False, scheme_tail_optional=False)

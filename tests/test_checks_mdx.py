@@ -4,6 +4,7 @@ component resolution, ESM blocks and the expression heuristic."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +15,7 @@ from kblint.checks import FileContext, Hit
 from kblint.checks.mdx import _SINGLE_DOLLAR, mdx_syntax, plausible_expression
 from kblint.config import Components, Config
 from kblint.discovery import PageIdentity
-from kblint.mdx import MdxScanner
+from kblint.mdx import MdxScanner, _alone_on_lines, _is_container
 from kblint.record import build
 from kblint.registries import Registries
 from kblint.rulebook import builtin
@@ -383,3 +384,46 @@ def test_remembering_the_next_blank_line_changes_no_code_span(text: str, mdx: bo
     """Backtick runs are matched up to the next blank line; the scanner remembers where that
     is (a paragraph with many unmatched backticks searched to its end once per backtick)."""
     assert MdxScanner(text, 0, mdx).run() == _SearchingEveryTime(text, 0, mdx).run()
+
+
+def _alone_by_slicing(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    return not text[line_start:start].strip() and not text[end:line_end].strip()
+
+
+def _container_by_slicing(text: str, open_end: int, close_start: int) -> bool:
+    open_line_end = text.find("\n", open_end)
+    if open_line_end == -1 or text[open_end:open_line_end].strip():
+        return False
+    close_line_start = text.rfind("\n", 0, close_start) + 1
+    return close_line_start > open_line_end and not text[close_line_start:close_start].strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet=" \t\n\u00a0\u2028ab", max_size=30),
+    cuts=st.tuples(st.integers(0, 30), st.integers(0, 30)),
+)
+def test_line_tests_look_no_further_than_the_nearest_text_and_agree_with_slicing(
+    text: str, cuts: tuple[int, int]
+) -> None:
+    """`_alone_on_lines` and `_is_container` stop at the nearest non-blank character (a line of
+    thousands of elements made slicing the line per element quadratic); the answers are those
+    of slicing the line and stripping it, Unicode white space included."""
+    first, second = sorted(min(cut, len(text)) for cut in cuts)
+    assert _alone_on_lines(text, first, second) == _alone_by_slicing(text, first, second)
+    element = SimpleNamespace(open_end=first, close_start=second)
+    assert _is_container(text, element) == _container_by_slicing(text, first, second)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(_LINES, max_size=12), mdx=st.booleans())
+def test_fence_lines_are_counted_from_the_last_one(lines: list[str], mdx: bool) -> None:
+    """The scanner counts line breaks from the previous fence on, not from the start of the
+    text (thousands of fences were quadratic); the lines are the same."""
+    text = "\n".join(lines)
+    for fence in MdxScanner(text, 0, mdx).run().fences:
+        assert fence.first_line == text.count("\n", 0, fence.start)
+        assert fence.last_line == text.count("\n", 0, fence.end)

@@ -20,8 +20,8 @@ from typing import Any, Literal
 from kblint.article import Article
 from kblint.config import Config
 from kblint.corpus import Corpus, PageSummary
-from kblint.metrics import Intervals, code_intervals
-from kblint.model import Edit
+from kblint.metrics import code_intervals
+from kblint.model import Edit, Intervals
 from kblint.record import PageRecord
 from kblint.registries import Registries
 

@@ -22,7 +22,8 @@ from typing import Any
 from kblint.article import Article
 from kblint.checks import FileContext, Hit, file_check
 from kblint.markdown import FootnoteDefinition
-from kblint.metrics import FootnoteRef, Intervals, code_intervals
+from kblint.metrics import FootnoteRef, code_intervals
+from kblint.model import Intervals
 
 _REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 _URL = re.compile(r"https?://")

@@ -18,8 +18,7 @@ from kblint.checks.prose import code_of
 from kblint.corpus import Corpus, LinkRef
 from kblint.facts import UnconvertedLink
 from kblint.markdown import Link
-from kblint.metrics import Intervals
-from kblint.model import Edit
+from kblint.model import Edit, Intervals
 from kblint.registries import Resource
 from kblint.urls import BareUrlScanner
 

@@ -25,8 +25,7 @@ from typing import Any
 from kblint.article import Article
 from kblint.checks import FileContext, Hit, file_check
 from kblint.config import Components
-from kblint.metrics import Intervals
-from kblint.model import Edit
+from kblint.model import Edit, Intervals
 from kblint.prose import prose_text
 
 _LESS_THAN = re.compile(r"<(?=[0-9=-])")

@@ -16,7 +16,8 @@ from typing import Any
 from kblint.article import Article
 from kblint.checks import FileContext, Hit, file_check
 from kblint.markdown import Heading
-from kblint.metrics import Intervals, code_intervals
+from kblint.metrics import code_intervals
+from kblint.model import Intervals
 from kblint.prose import prose_text
 from kblint.regexfilter import Requirement, may_match, requirement
 
