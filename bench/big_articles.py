@@ -83,6 +83,14 @@ def one_line_components(n: int) -> str:
     return " ".join(f'<EntityLink id="e{i}">E{i}</EntityLink>' for i in range(n))
 
 
+def suppressed(n: int) -> str:
+    """A suppression comment before every sentence, each silencing a finding."""
+    return "\n\n".join(
+        f"{{/* kblint-disable-next-line weasel-attribution */}}\nSome experts say {i}."
+        for i in range(n)
+    )
+
+
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     # shape: (body of n units, n for ~400 KB)
     "linked paragraph": (linked_paragraph, 7_000),
@@ -93,6 +101,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "containers": (containers, 4_000),
     "fences": (fences, 16_000),
     "one-line components": (one_line_components, 10_000),
+    "suppressed findings": (suppressed, 5_000),
 }
 
 

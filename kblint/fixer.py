@@ -74,16 +74,8 @@ def plan(
     if checked is not None and content_hash(data) != checked:
         result.stale = True
         return result
-    chosen: list[tuple[Edit, Finding]] = []
-    taken: list[tuple[int, int]] = []
-    candidates = [(e, f) for f in findings for e in f.edits]
-    for edit, finding in sorted(candidates, key=lambda pair: (pair[0].start, pair[0].end)):
-        if any(_overlaps(edit, start, end) for start, end in taken):
-            if finding not in result.skipped:
-                result.skipped.append(finding)
-            continue
-        taken.append((edit.start, edit.end))
-        chosen.append((edit, finding))
+    chosen, skipped = non_overlapping([(e, f) for f in findings for e in f.edits])
+    result.skipped = skipped
     edits = [edit for edit, _ in chosen]
     if add_imports and path.suffix.lower() == ".mdx":
         # only for the edits that survived the overlap check
@@ -91,6 +83,27 @@ def plan(
     result.new = _apply(raw, edits)
     result.applied = list(dict.fromkeys(f for _, f in chosen))
     return result
+
+
+def non_overlapping(
+    candidates: list[tuple[Edit, Finding]],
+) -> tuple[list[tuple[Edit, Finding]], list[Finding]]:
+    """The edits to apply, in order of position, each kept unless it overlaps one kept before;
+    and the findings an edit of which was left out.
+
+    Only the last kept edit needs comparing: kept edits are sorted by start and do not overlap,
+    so their ends never decrease, and one that overlaps a new edit overlaps the last (comparing
+    with all of them was quadratic: 16,000 fixes in one file took 44 s)."""
+    chosen: list[tuple[Edit, Finding]] = []
+    skipped: dict[Finding, None] = {}  # in order, each once
+    last: Edit | None = None
+    for edit, finding in sorted(candidates, key=lambda pair: (pair[0].start, pair[0].end)):
+        if last is not None and _overlaps(edit, last.start, last.end):
+            skipped[finding] = None
+            continue
+        last = edit
+        chosen.append((edit, finding))
+    return chosen, list(skipped)
 
 
 def _overlaps(edit: Edit, start: int, end: int) -> bool:

@@ -194,7 +194,8 @@ def _suppressed(
 ) -> list[Finding]:
     """Drop suppressed findings; report unknown rules in directives and, if asked, unused ones."""
     suppressions = suppress.build(result.directives)
-    kept = [f for f in findings if not _is_suppressed(f, suppressions)]
+    covering = suppress.Covering(suppressions)
+    kept = [f for f in findings if not _is_suppressed(f, covering)]
     extra: list[tuple[str, Hit]] = []
     for directive in result.directives:
         for name in directive.rules:
@@ -221,9 +222,10 @@ def _suppressed(
     return kept
 
 
-def _is_suppressed(finding: Finding, suppressions: list[suppress.Suppression]) -> bool:
+def _is_suppressed(finding: Finding, covering: suppress.Covering) -> bool:
+    """Whether a suppression covers the finding; every one that does is marked used."""
     hit = False
-    for suppression in suppressions:
+    for suppression in covering.at(finding.line):
         if suppression.covers(finding.line, finding.rule, finding.code):
             suppression.used.add(finding.rule)
             hit = True

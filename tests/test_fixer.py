@@ -7,6 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kblint import fixer
 from kblint.model import Edit, Finding, Severity
@@ -28,7 +30,9 @@ def test_edit_offsets_map_onto_crlf_and_bom(tmp_path: Path) -> None:
     normalised = raw.lstrip("\ufeff").replace("\r\n", "\n")
     start = normalised.index("[paper]")
     end = normalised.index(").") + 1
-    planned = fixer.plan(path, [finding(4, Edit(start, end, '<R id="abc">paper</R>'))], add_imports=False)
+    planned = fixer.plan(
+        path, [finding(4, Edit(start, end, '<R id="abc">paper</R>'))], add_imports=False
+    )
     assert planned is not None
     assert planned.new == raw.replace("[paper](https://a.org/p)", '<R id="abc">paper</R>')
     assert planned.new.startswith("\ufeff") and planned.new.count("\r\n") == 5
@@ -54,7 +58,9 @@ def test_import_added_to_the_component_import_line(tmp_path: Path) -> None:
     raw = "---\ntitle: T\n---\nimport {EntityLink, Mermaid} from '@components/wiki';\n\nSee [p](https://a.org).\n"
     path = write(tmp_path, raw.encode())
     start = raw.index("[p]")
-    planned = fixer.plan(path, [finding(6, Edit(start, start + len("[p](https://a.org)"), '<R id="abc">p</R>'))])
+    planned = fixer.plan(
+        path, [finding(6, Edit(start, start + len("[p](https://a.org)"), '<R id="abc">p</R>'))]
+    )
     assert planned is not None
     assert "import {EntityLink, Mermaid, R} from '@components/wiki';" in planned.new
     assert planned.new.endswith('See <R id="abc">p</R>.\n')
@@ -64,7 +70,9 @@ def test_no_import_added_when_the_kb_auto_imports(tmp_path: Path) -> None:
     raw = "---\ntitle: T\n---\n\nSee [p](https://a.org).\n"
     path = write(tmp_path, raw.encode())
     start = raw.index("[p]")
-    planned = fixer.plan(path, [finding(5, Edit(start, start + len("[p](https://a.org)"), '<R id="abc">p</R>'))])
+    planned = fixer.plan(
+        path, [finding(5, Edit(start, start + len("[p](https://a.org)"), '<R id="abc">p</R>'))]
+    )
     assert planned is not None and "import" not in planned.new
 
 
@@ -72,7 +80,9 @@ def test_no_import_for_markdown_files(tmp_path: Path) -> None:
     raw = "import {EntityLink} from 'x';\n\nSee [p](https://a.org).\n"
     path = write(tmp_path, raw.encode(), "page.md")
     start = raw.index("[p]")
-    planned = fixer.plan(path, [finding(3, Edit(start, start + len("[p](https://a.org)"), '<R id="abc">p</R>'))])
+    planned = fixer.plan(
+        path, [finding(3, Edit(start, start + len("[p](https://a.org)"), '<R id="abc">p</R>'))]
+    )
     assert planned is not None and planned.new.startswith("import {EntityLink} from 'x';")
 
 
@@ -101,3 +111,34 @@ def test_failed_write_leaves_the_original(tmp_path: Path, monkeypatch: pytest.Mo
 def test_unreadable_file_is_not_planned(tmp_path: Path) -> None:
     path = write(tmp_path, b"caf\xe9\n")
     assert fixer.plan(path, [finding(1, Edit(0, 1, "C"))]) is None
+
+
+def _kept_by_comparing_with_all(
+    candidates: list[tuple[Edit, Finding]],
+) -> tuple[list[tuple[Edit, Finding]], list[Finding]]:
+    chosen: list[tuple[Edit, Finding]] = []
+    skipped: list[Finding] = []
+    for edit, finding in sorted(candidates, key=lambda pair: (pair[0].start, pair[0].end)):
+        if any(fixer._overlaps(edit, kept.start, kept.end) for kept, _ in chosen):
+            if finding not in skipped:
+                skipped.append(finding)
+            continue
+        chosen.append((edit, finding))
+    return chosen, skipped
+
+
+_SPANS = st.tuples(st.integers(0, 12), st.integers(0, 4)).map(lambda s: (s[0], s[0] + s[1]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_SPANS, st.integers(0, 5)), max_size=12))
+def test_comparing_with_the_last_kept_edit_is_comparing_with_all(
+    spans: list[tuple[tuple[int, int], int]],
+) -> None:
+    """Overlapping edits (zero-width ones at one point too) are skipped exactly as when every
+    kept edit is compared; findings may own several edits."""
+    candidates = []
+    for (start, end), owner in spans:
+        finding = Finding("a.mdx", owner + 1, 1, "unconverted-link", "KB301", Severity.WARNING, "m")
+        candidates.append((Edit(start, end, "x"), finding))
+    assert fixer.non_overlapping(candidates) == _kept_by_comparing_with_all(candidates)

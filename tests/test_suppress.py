@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import NOW
 from kblint.config import Config
 from kblint.engine import RunOptions, run
 from kblint.rulebook import builtin
+from kblint.suppress import Covering, Directive, build
 from kblint.workspace import open_workspace
 
 UNCLOSED = '<Aside type="note">'
@@ -75,3 +79,29 @@ def test_unused_suppressions_only_when_asked(tmp_path: Path) -> None:
     body = "Intro.\n\n{/* kblint-disable-next-line mdx-unclosed */}\nAll closed here.\n"
     assert lint(tmp_path, body) == []
     assert lint(tmp_path, body, warn_unused=True) == [(6, "unused-suppression")]
+
+
+_DIRECTIVES = st.lists(
+    st.builds(
+        Directive,
+        kind=st.sampled_from(
+            ["disable-next-line", "disable-line", "disable-file", "disable", "enable"]
+        ),
+        rules=st.sampled_from([(), ("weasel-attribution",), ("kb701", "placeholder-text")]),
+        line=st.integers(1, 30),
+        column=st.just(1),
+        end_line=st.integers(1, 3),
+    ).map(lambda d: Directive(d.kind, d.rules, d.line, d.column, d.line + d.end_line - 1)),
+    max_size=12,
+).map(lambda found: sorted(found, key=lambda d: d.line))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DIRECTIVES)
+def test_covering_finds_every_suppression_of_a_line(directives: list[Directive]) -> None:
+    """Looking suppressions up by line finds exactly those whose lines include it."""
+    suppressions = build(directives)
+    covering = Covering(suppressions)
+    for line in range(1, 40):
+        expected = [id(s) for s in suppressions if s.first <= line <= s.last]
+        assert sorted(id(s) for s in covering.at(line)) == sorted(expected)
