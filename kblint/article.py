@@ -70,7 +70,7 @@ class Article:
 
     def _all_fences(self) -> list[mdx.CodeBlock]:
         fences = list(self.mdx_layer.fences)
-        scanned = scanned_lines(self.mdx_layer)
+        scanned = _scanned_lines(self.mdx_layer)
         for first, last, info in self.md_layer.fences:
             if first not in scanned:
                 start, end = self.index.line_start(first), self.index.line_end(last)
@@ -177,7 +177,7 @@ def _blank_lines(text: str, end: int) -> str:
     return mdx.blank(text[:end], " ") + text[end:]
 
 
-def scanned_lines(layer: mdx.MdxLayer) -> Intervals:
+def _scanned_lines(layer: mdx.MdxLayer) -> Intervals:
     """The lines of the scanner's fences (a set of line numbers with a bisection test: an
     article can have thousands of fences, and comparing every pair was quadratic)."""
     return Intervals((fence.first_line, fence.last_line + 1) for fence in layer.fences)
@@ -188,7 +188,7 @@ def _drop_jsx_in_indented_code(
 ) -> None:
     """In plain Markdown, tags inside an indented code block (or a fence only markdown-it saw)
     are code, not elements."""
-    scanned = scanned_lines(layer)
+    scanned = _scanned_lines(layer)
     ranges = [(first, last + 1) for first, last in md_layer.indented_code]
     ranges += [(first, last + 1) for first, last, _ in md_layer.fences if first not in scanned]
     if not ranges:

