@@ -357,7 +357,8 @@ _LINKS = [
         False,
     ),
 ]
-_WORDS = ["word", "a|b", "\\|", "*e*", "`code`", "—", "é", '<R id="r1">R</R>', "{/* c */}", "\\$5"]
+# No bare `|`: in a table cell it starts a new cell, and cells past the header's are dropped.
+_WORDS = ["word", "\\|", "*e*", "`code`", "—", "é", '<R id="r1">R</R>', "{/* c */}", "\\$5"]
 
 
 @st.composite
