@@ -102,8 +102,10 @@ def speed_up(md: MarkdownIt) -> None:
     md.block = parser
     # `at` replaces a rule's terminator chains too: keep the table's (a table may interrupt a
     # paragraph), or a table right after a line of text would be read as more paragraph
-    table = next(rule for rule in md.block.ruler.__rules__ if rule.name == "table")
-    md.block.ruler.at("table", table_rule(), {"alt": list(table.alt)})
+    rules = getattr(md.block.ruler, "__rules__", [])
+    table = next((rule for rule in rules if rule.name == "table"), None)
+    alt = list(table.alt) if table is not None else ["paragraph", "reference"]
+    md.block.ruler.at("table", table_rule(), {"alt": alt})
     dispatch_block_rules(md)
 
 
@@ -156,8 +158,9 @@ def dispatch_block_rules(md: MarkdownIt) -> None:
     """
     ruler = md.block.ruler
     ruler.getRules("")  # compiles the chains
-    chains = ruler.__cache__
-    assert chains is not None
+    chains = getattr(ruler, "__cache__", None)
+    if not isinstance(chains, dict):
+        return  # a library that keeps its chains elsewhere: every rule is tried, as there
     openers = _known_openers()
     for name, rules in chains.items():
         if rules:
