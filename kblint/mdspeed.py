@@ -194,7 +194,10 @@ def _opener(rule: Callable[..., bool], known: dict[CodeType, tuple[LookAt, str]]
 
 
 def _dispatcher(rules: list[tuple[BlockRule, Opener]]) -> BlockRule:
-    looks_ahead = any(opener and opener[0] == "next" for _, opener in rules)
+    # Characters that open no rule all choose the same rules: they share the key "", which keeps
+    # the memo small whatever the script of the text (two arbitrary characters would not).
+    line_chars = "".join(opener[1] for _, opener in rules if opener and opener[0] == "line")
+    next_chars = "".join(opener[1] for _, opener in rules if opener and opener[0] == "next")
     chosen_for: dict[tuple[str, str], tuple[BlockRule, ...]] = {}
 
     def choose(first: str, next_first: str) -> tuple[BlockRule, ...]:
@@ -211,10 +214,12 @@ def _dispatcher(rules: list[tuple[BlockRule, Opener]]) -> BlockRule:
         begin = state.bMarks[line] + state.tShift[line]
         # the character the rules test first, "" past the text
         first = src[begin] if begin < len(src) else ""
+        if first not in line_chars:
+            first = ""
         next_first = ""
-        if looks_ahead and line + 2 <= end:  # a table needs its delimiter row
+        if next_chars and line + 2 <= end:  # a table needs its delimiter row
             after = state.bMarks[line + 1] + state.tShift[line + 1]
-            if after < state.eMarks[line + 1]:
+            if after < state.eMarks[line + 1] and src[after] in next_chars:
                 next_first = src[after]
         key = (first, next_first)
         chosen = chosen_for.get(key)
