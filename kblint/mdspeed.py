@@ -212,7 +212,7 @@ def _dispatcher(rules: list[tuple[BlockRule, Opener]]) -> BlockRule:
     def dispatch(state: StateBlock, line: int, end: int, silent: bool) -> bool:
         src = state.src
         begin = state.bMarks[line] + state.tShift[line]
-        # the character the rules test first, "" past the text
+        # the character the rules test first; "" past the text or when it opens no rule
         first = src[begin] if begin < len(src) else ""
         if first not in line_chars:
             first = ""
