@@ -107,6 +107,16 @@ def test_corrupt_or_foreign_baseline_is_exit_2(tmp_path: Path) -> None:
     assert "not a kblint baseline file" in CliRunner().invoke(app, ["check", str(tmp_path)]).output
 
 
+def setup_single(tmp_path: Path) -> Path:
+    """A second article with a single finding."""
+    page = tmp_path / "content" / "docs" / "risks" / "one.mdx"
+    page.write_text(
+        "---\ntitle: One\n---\n\n{/* kblint-disable-next-line nope-one */}\nText.\n",
+        encoding="utf-8",
+    )
+    return page
+
+
 def test_the_console_says_how_many_findings_the_baseline_hides(tmp_path: Path) -> None:
     setup(tmp_path)
     CliRunner().invoke(app, ["baseline", str(tmp_path)])
@@ -117,13 +127,3 @@ def test_the_console_says_how_many_findings_the_baseline_hides(tmp_path: Path) -
     assert "wrote 1 finding to" in written.stdout
     result = CliRunner().invoke(app, ["check", str(page), "--no-color"])
     assert result.stdout.endswith("1 finding in the baseline not shown\n")
-
-
-def setup_single(tmp_path: Path) -> Path:
-    """A second article with a single finding."""
-    page = tmp_path / "content" / "docs" / "risks" / "one.mdx"
-    page.write_text(
-        "---\ntitle: One\n---\n\n{/* kblint-disable-next-line nope-one */}\nText.\n",
-        encoding="utf-8",
-    )
-    return page

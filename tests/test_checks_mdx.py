@@ -3,7 +3,6 @@ component resolution, ESM blocks and the expression heuristic."""
 
 from __future__ import annotations
 
-import re
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +14,7 @@ from kblint.checks import FileContext, Hit
 from kblint.checks.mdx import _SINGLE_DOLLAR, mdx_syntax, plausible_expression
 from kblint.config import Components, Config
 from kblint.discovery import PageIdentity
-from kblint.mdx import MdxScanner, _alone_on_lines, _is_container
+from kblint.mdx import _BLANK_LINE, MdxScanner, _alone_on_lines, _is_container
 from kblint.record import build
 from kblint.registries import Registries
 from kblint.rulebook import builtin
@@ -369,7 +368,7 @@ class _SearchingEveryTime(MdxScanner):
     """The scanner without its memo of the next blank line."""
 
     def _next_blank_line(self, pos: int) -> int:
-        match = re.compile(r"\n[ \t]*\n").search(self.text, pos)
+        match = _BLANK_LINE.search(self.text, pos)
         return len(self.text) if match is None else match.start()
 
 
