@@ -508,6 +508,7 @@ def test_same_result_as_brute_force(
     monkeypatch.setattr(redundancy, "_SCORE_ALL", score_all)
     monkeypatch.setattr(redundancy, "_BUCKETS", buckets)
     monkeypatch.setattr(redundancy, "SPARSE_MAX", sparse_max)
+    monkeypatch.setattr(redundancy, "LISTED_FROM_PAGES", 0)  # lists at any size
     monkeypatch.setattr(redundancy, "_RANGE_SHINGLES", range_shingles)
     kb = synthetic_kb(seed)
     expected = brute_force(kb)
@@ -584,6 +585,7 @@ def test_index_built_by_forked_processes_gives_the_same_result(
     monkeypatch.setattr(redundancy, "PARALLEL_INDEX", 1)
     monkeypatch.setattr(redundancy, "PARALLEL_ROWS", 10**9)
     monkeypatch.setattr(redundancy, "SPARSE_MAX", sparse_max)
+    monkeypatch.setattr(redundancy, "LISTED_FROM_PAGES", 0)  # lists at any size
     monkeypatch.setattr(redundancy, "_RANGE_SHINGLES", 100)  # dozens of ranges, renumbered
     kb = synthetic_kb(7)
     serial = redundancy._Group([fp for _, fp in kb if fp.eligible], jobs=1)
@@ -722,3 +724,17 @@ def test_a_tie_at_the_last_listed_score_can_hide_an_unlisted_page(
     assert [partner for _, partner in best[0]] == [1, 2, 3, 4, 5]  # b2 .. b6
     kb = [page(name, " ".join(w), fmt) for name, w, fmt in renamed]
     assert redundancy.rank(ranked_pages(renamed), previous=ranking)[0] == brute_force(kb)
+
+
+def test_tokens_are_listed_only_in_large_groups() -> None:
+    # a list of pages saves memory only when a bitmap is large (N / 8 bytes); in smaller groups
+    # every shared token is a bitmap, which is faster to add
+    small = redundancy._Postings(size=redundancy.LISTED_FROM_PAGES // 8 - 1)
+    large = redundancy._Postings(size=redundancy.LISTED_FROM_PAGES // 8)
+    pages = list(range(0, 40, 10))  # 4 pages
+    small.add_pages(pages)
+    large.add_pages(pages)
+    assert small.bitmaps == [sum(1 << page for page in pages)]
+    assert not small.listed
+    assert large.bitmaps == [0]
+    assert list(large.listed) == pages
