@@ -8,7 +8,8 @@ Of the ~1.8 ms markdown-it-py took over a 20 KB article, ~0.3 ms went to two Pyt
   frontmatter, JSX and expressions): ~6% of its characters are such leading blanks;
 - the GFM table rule splits every row at `|` a character at a time, to honour `\\|`.
 
-A third, `dispatch_block_rules`, stops trying block rules on lines that cannot open them.
+A third, `dispatch_block_rules`, stops trying block rules on lines that cannot open them, and
+`narrow_text_rule` lets the inline `text` rule run on past characters no enabled rule starts at.
 
 All compute exactly what the library computes: `line_markers` is compared with `StateBlock`'s
 markers, the table rule is the library's own rule with its row splitter given a fast path for
@@ -20,6 +21,7 @@ character the dispatcher relies on is checked against the rule itself.
 from __future__ import annotations
 
 import importlib
+import re
 import types
 from collections.abc import Callable
 from types import CodeType
@@ -107,6 +109,7 @@ def speed_up(md: MarkdownIt) -> None:
     alt = list(table.alt) if table is not None else ["paragraph", "reference"]
     md.block.ruler.at("table", table_rule(), {"alt": alt})
     dispatch_block_rules(md)
+    narrow_text_rule(md)
 
 
 def table_rule() -> Callable[..., bool]:
@@ -126,6 +129,49 @@ def table_rule() -> Callable[..., bool]:
     return types.FunctionType(
         rule.__code__, rebound, rule.__name__, rule.__defaults__, rule.__closure__
     )
+
+
+# --------------------------------------------------------------------------- inline text
+
+#: The characters each inline rule of markdown-it and its footnote plugin can start at, by rule
+#: name ("" for the text rule itself).
+_INLINE_OPENERS = {
+    "text": "",
+    "linkify": ":",
+    "newline": "\n",
+    "escape": "\\",
+    "backticks": "`",
+    "strikethrough": "~",
+    "emphasis": "*_",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+    "footnote_inline": "^",
+    "footnote_ref": "[",
+}
+
+
+def narrow_text_rule(md: MarkdownIt) -> None:
+    """Let the inline `text` rule stop only where an enabled rule can start.
+
+    The rule consumes text up to the next of some twenty characters (`*`, `-`, `:`, `$`, `{`,
+    ...) that a rule of the full set may start at; at each one every enabled rule is tried, and
+    with the reduced set kblint uses (no emphasis, entities, line breaks) all of them fail and
+    the character joins the pending text, as it would have without the stop. The tokens are the
+    same; a parse is 5-8% faster on the benchmark KB. `]` stays: link labels are found by
+    skipping tokens up to it. Left as it is when the library's text rule works another way
+    (markdown-it-py before 4) or a rule not listed above is enabled.
+    """
+    inline = md.inline
+    names = [rule.name for rule in getattr(inline.ruler, "__rules__", []) if rule.enabled]
+    if not hasattr(inline, "terminator_re") or not names:
+        return
+    if any(name not in _INLINE_OPENERS for name in names):
+        return
+    stops = sorted(set("]" + "".join(_INLINE_OPENERS[name] for name in names)))
+    inline.terminator_re = re.compile("[" + re.escape("".join(stops)) + "]")
 
 
 # --------------------------------------------------------------------------- block dispatch
