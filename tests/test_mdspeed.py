@@ -301,3 +301,36 @@ def test_an_unknown_inline_rule_keeps_the_library_stops() -> None:
     md.inline.ruler.push("mention", lambda state, silent: False)
     mdspeed.narrow_text_rule(md)
     assert getattr(md.inline, "terminator_re", None) is library
+
+
+# -- plain link destinations ----------------------------------------------------------------
+
+_DESTINATION_PIECES = [
+    *("https://example.org/a", "/x", "a", ".", "#h", "?q=1", "%20", " ", "\t", "\n", "\x7f"),
+    *("\x01", "(", ")", "<", ">", "\\", "\\)", "\\ ", "&amp;", "&#40;", "&bogus;", '"t"', "é"),
+]
+
+
+def _fields(result: Any) -> tuple[Any, ...]:
+    return (result.ok, result.pos, result.str) if result.ok else (False,)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_DESTINATION_PIECES), max_size=12).map("".join),
+    st.integers(0, 40),
+    st.integers(0, 50),
+)
+def test_plain_destinations_read_as_the_library_reads_them(src: str, pos: int, end: int) -> None:
+    library = importlib.import_module("markdown_it.helpers").parseLinkDestination
+    fast = markdown.parser(True).helpers.parseLinkDestination
+    assert _fields(fast(src, pos, end)) == _fields(library(src, pos, end))
+
+
+def test_the_library_helpers_are_left_alone() -> None:
+    helpers = importlib.import_module("markdown_it.helpers")
+    assert markdown.parser(True).helpers is not helpers
+    assert markdown.configured(True).helpers is helpers
+    assert helpers.parseLinkDestination.__module__ == "markdown_it.helpers.parse_link_destination"
+    # the parser's other helpers are the library's own
+    assert markdown.parser(True).helpers.parseLinkLabel is helpers.parseLinkLabel
