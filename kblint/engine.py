@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 from kblint import gitdates, registry_loader
 from kblint.cache import Cache
 from kblint.memory import gc_paused
-from kblint.runkey import RunInputs, Task, redundancy_slot, registries_slot, task_keys
+from kblint.runkey import (
+    RunInputs,
+    Task,
+    file_digests_slot,
+    redundancy_slot,
+    registries_slot,
+    task_keys,
+)
 from kblint.runmodel import (
     ArticleReport,
     RunOptions,
@@ -66,6 +73,7 @@ def _in_use(plan: RunPlan, snapshot: tuple[str, str] | None) -> set[str]:
     assert cache is not None
     in_use = {key for key in plan.keys if key is not None}
     in_use.add(registries_slot(cache, workspace.kb_root, workspace.config.registries))
+    in_use.add(file_digests_slot(cache, workspace.kb_root))
     linted = [task.rel_path for task in plan.tasks if task.want_record]
     in_use.add(redundancy_slot(cache, linted))
     in_use.add(redundancy_slot(cache, None))  # all linted, as a full run's pipeline names it
@@ -110,7 +118,7 @@ def _plan(
         Task(path, workspace.rel_path(path), path in wanted, texts.get(path))
         for path in dict.fromkeys(articles + resolved)
     )
-    keys = tuple(task_keys(list(tasks), inputs, cache))
+    keys = tuple(task_keys(list(tasks), inputs, cache, workspace.kb_root))
     return RunPlan(workspace, inputs, tasks, keys, tuple(resolved), options, cache)
 
 

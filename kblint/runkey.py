@@ -10,11 +10,12 @@ import dataclasses
 import functools
 import json
 import sys
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from kblint import cache as cache_module
 from kblint.config import Config
@@ -44,24 +45,98 @@ class RunInputs:
 
 
 def task_keys(
-    tasks: list[Task], inputs: RunInputs, cache: cache_module.Cache | None
+    tasks: list[Task], inputs: RunInputs, cache: cache_module.Cache | None, kb_root: Path
 ) -> list[str | None]:
     """Each task's cache key (None: not cacheable, e.g. an editor's buffer or no cache)."""
     if cache is None:
         return [None] * len(tasks)
     run_key = run_fingerprint(inputs)
-    return [_key(task, inputs.git, cache, run_key) for task in tasks]
+    digests = FileDigests(cache, kb_root)
+    keys = [_key(task, inputs.git, cache, run_key, digests) for task in tasks]
+    digests.save()
+    return keys
 
 
-def _key(task: Task, git: GitDates, cache: cache_module.Cache, run_key: str) -> str | None:
+def _key(
+    task: Task, git: GitDates, cache: cache_module.Cache, run_key: str, digests: FileDigests
+) -> str | None:
     if task.text is not None:
         return None
-    try:
-        data = task.path.read_bytes()
-    except OSError:
+    digest = digests.digest(task.path)
+    if digest is None:
         return None
     dates = (git.last_updated.get(task.rel_path), git.created.get(task.rel_path))
-    return cache.key(run_key, task.rel_path, dates, cache_module.content_hash(data))
+    return cache.key(run_key, task.rel_path, dates, digest)
+
+
+#: A recorded stat stands for a file's bytes only when the file last changed at least this long
+#: before they were hashed: a write within the same tick of a coarse file-system clock (2 s on
+#: FAT, 1 s on HFS+) could otherwise leave its size, mtime and ctime as they were. (git treats
+#: such "racy" index entries the same way.)
+RACY_NS = 2_000_000_000
+
+_Stamp = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
+_Entry = tuple[_Stamp, str, int]  # stamp, content hash, when hashing began (ns)
+
+
+def _now_ns() -> int:
+    return time.time_ns()
+
+
+class FileDigests:
+    """Each article's content hash, with the stat it had and when it was hashed, so that a
+    run on an unchanged KB stats its files instead of reading and hashing them (20,000 articles,
+    421 MB: 0.9 s of a 4.3 s one-file pre-commit run). A file whose size, mtime, ctime, inode or
+    device differ, or that changed too shortly before it was hashed (`RACY_NS`), is read again.
+
+    One cache entry per KB, rewritten when anything in it changed; files that are gone drop
+    out. A damaged or foreign entry reads as empty: every file is hashed, as without it.
+    """
+
+    def __init__(self, cache: cache_module.Cache, kb_root: Path) -> None:
+        self.cache = cache
+        self.slot = file_digests_slot(cache, kb_root)
+        known = cache.get_stale(self.slot, 0)
+        self.known: dict[str, _Entry] = known if isinstance(known, dict) else {}
+        self.seen: dict[str, _Entry] = {}
+
+    def digest(self, path: Path) -> str | None:
+        """`content_hash` of the file's bytes; None when it cannot be read."""
+        name = str(path)
+        started = _now_ns()  # before the stat: the bytes read later are at least this new
+        try:
+            info = path.stat()
+            stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+            entry = self.known.get(name)
+            if _still_holds(entry, stamp):
+                self.seen[name] = entry
+                return entry[1]
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest = cache_module.content_hash(data)
+        self.seen[name] = (stamp, digest, started)
+        return digest
+
+    def save(self) -> None:
+        if self.seen != self.known:
+            self.cache.put_parts(self.slot, [self.seen])
+
+
+_DIGESTS_FORMAT = 1  # of `FileDigests` entries
+
+
+def file_digests_slot(cache: cache_module.Cache, kb_root: Path) -> str:
+    """Where the KB's `FileDigests` are kept."""
+    return cache.key("file-digests", _DIGESTS_FORMAT, str(kb_root))
+
+
+def _still_holds(entry: object, stamp: _Stamp) -> TypeGuard[_Entry]:
+    """Whether a recorded entry gives the bytes of a file that has `stamp` now."""
+    if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == stamp):
+        return False
+    hashed, changed = entry[2], max(stamp[1], stamp[2])
+    return isinstance(entry[1], str) and isinstance(hashed, int) and changed + RACY_NS <= hashed
 
 
 def registries_slot(cache: cache_module.Cache, kb_root: Path, paths: object) -> str:

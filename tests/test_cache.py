@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import pickle
 import shutil
 import sqlite3
@@ -19,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_KB
-from kblint import analysis, batch, redundancy
+from kblint import analysis, batch, redundancy, runkey
 from kblint import cache as cache_module
 from kblint.cli import app
 
@@ -156,7 +157,7 @@ def test_a_pool_that_cannot_fork_spawns_and_gives_the_same_results(
     monkeypatch.setattr(batch, "can_fork", lambda: False)
     cache = tmp_path / "cache"
     assert invoke(*args, "--cache-dir", str(cache), "--jobs", "2") == expected
-    assert len(entries(cache)) == 51 + 3
+    assert len(entries(cache)) == 51 + 4  # articles; registries, near-duplicates, report, digests
     assert invoke(*args, "--cache-dir", str(cache), "--jobs", "2") == expected  # warm
 
 
@@ -186,8 +187,9 @@ def test_corrupt_and_foreign_entries_are_rebuilt(kb: Path, tmp_path: Path) -> No
     args = ["record", str(kb), "--now", NOW, "--cache-dir", str(cache)]
     expected = json.loads(invoke(*args))
     blobs = entries(cache)
-    # one per article, the registries, the redundancy results, the whole run's report
-    assert len(blobs) == 51 + 3
+    # one per article, the registries, the redundancy results, the whole run's report, the
+    # files' digests
+    assert len(blobs) == 51 + 4
     with database(cache) as db:
         for number, (key, blob) in enumerate(sorted(blobs.items())):
             if number % 3 == 0:
@@ -199,7 +201,14 @@ def test_corrupt_and_foreign_entries_are_rebuilt(kb: Path, tmp_path: Path) -> No
                 damaged = blob[:middle] + bytes([blob[middle] ^ 0x10]) + blob[middle + 1 :]
             db.execute("UPDATE entries SET blob = ? WHERE key = ?", (damaged, key))
     assert json.loads(invoke(*args)) == expected
-    assert entries(cache) == blobs  # every damaged entry was rebuilt as it was
+    # every damaged entry was rebuilt as it was; the digests too, but with the time each file
+    # was hashed again
+    rebuilt = entries(cache)
+    digests = runkey.file_digests_slot(cache_module.Cache(cache), kb.resolve())
+    assert cache_module.unpack_part(rebuilt.pop(digests), 0).keys() == (
+        cache_module.unpack_part(blobs.pop(digests), 0).keys()
+    )
+    assert rebuilt == blobs
     assert json.loads(invoke(*args)) == expected
 
 
@@ -210,7 +219,7 @@ def test_a_database_that_is_not_one_is_replaced(kb: Path, tmp_path: Path) -> Non
     database_file = cache / "v2" / "cache.sqlite3"
     database_file.write_bytes(b"not a database at all\n" * 100)
     assert json.loads(invoke(*args)) == expected
-    assert len(entries(cache)) == 51 + 3  # started afresh and filled again
+    assert len(entries(cache)) == 51 + 4  # started afresh and filled again
 
 
 def test_a_cache_that_cannot_be_written_only_costs_speed(kb: Path, tmp_path: Path) -> None:
@@ -463,3 +472,132 @@ def test_a_run_prunes_old_versions_of_a_file_and_keeps_working(kb: Path, tmp_pat
         patch.setattr(cache_module.Cache, "get_parts", counting)
         assert invoke(*args) == output
     assert len(reads) == 1  # still warm: the report was kept
+
+
+# -- file digests: a file's stat stands for its bytes -----------------------------------------
+
+
+def _digests(store: cache_module.Cache, root: Path) -> runkey.FileDigests:
+    return runkey.FileDigests(store, root)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files read with `Path.read_bytes` from now on."""
+    names: list[str] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        names.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    return names
+
+
+def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Hash as if `seconds` had passed since the files were written."""
+    offset = int(seconds * 1e9)
+    monkeypatch.setattr(runkey, "_now_ns", lambda: time.time_ns() + offset)
+
+
+def test_an_unchanged_file_is_hashed_once(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "page.mdx"
+    page.write_bytes(b"# Title\n\nSome text.\n")
+    store = cache_module.Cache(tmp_path / "cache")
+    _later(monkeypatch, 10)
+    first = _digests(store, tmp_path)
+    digest = first.digest(page)
+    assert digest == cache_module.content_hash(b"# Title\n\nSome text.\n")
+    first.save()
+    assert _digests(store, tmp_path).digest(page) == digest
+    assert reads == ["page.mdx"]
+
+
+def test_a_file_changed_just_before_it_was_hashed_is_read_again(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # written within RACY_NS of being hashed: another write in the same clock tick could keep
+    # size, mtime and ctime, so the recorded digest is not trusted until it was taken later
+    page = tmp_path / "page.mdx"
+    page.write_bytes(b"text\n")
+    store = cache_module.Cache(tmp_path / "cache")
+    for _ in range(2):
+        digests = _digests(store, tmp_path)
+        digests.digest(page)
+        digests.save()
+    assert reads == ["page.mdx", "page.mdx"]
+    _later(monkeypatch, 10)
+    for _ in range(2):  # hashed once more, now long after the write; then trusted
+        digests = _digests(store, tmp_path)
+        digests.digest(page)
+        digests.save()
+    assert reads == ["page.mdx"] * 3
+
+
+def test_a_file_rewritten_with_its_old_size_and_mtime_is_hashed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "page.mdx"
+    page.write_bytes(b"The lab had 300 staff.\n")
+    before = page.stat()
+    store = cache_module.Cache(tmp_path / "cache")
+    _later(monkeypatch, 10)
+    digests = _digests(store, tmp_path)
+    digests.digest(page)
+    digests.save()
+    page.write_bytes(b"The lab had 900 staff.\n")  # same size
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or a tool might
+    assert page.stat().st_mtime_ns == before.st_mtime_ns
+    again = _digests(store, tmp_path).digest(page)
+    assert again == cache_module.content_hash(b"The lab had 900 staff.\n")  # the ctime moved
+
+
+@pytest.mark.parametrize("stored", [["not", "a", "dict"], {"page": "no stamp"}, {"page": (1, 2)}])
+def test_a_damaged_digest_table_is_not_trusted(tmp_path: Path, stored: object) -> None:
+    page = tmp_path / "page.mdx"
+    page.write_bytes(b"text\n")
+    store = cache_module.Cache(tmp_path / "cache")
+    store.put_parts(runkey.file_digests_slot(store, tmp_path), [stored])
+    assert _digests(store, tmp_path).digest(page) == cache_module.content_hash(b"text\n")
+
+
+def test_files_that_are_gone_leave_the_digest_table(tmp_path: Path) -> None:
+    kept, gone = tmp_path / "kept.mdx", tmp_path / "gone.mdx"
+    kept.write_bytes(b"a\n")
+    gone.write_bytes(b"b\n")
+    store = cache_module.Cache(tmp_path / "cache")
+    digests = _digests(store, tmp_path)
+    digests.digest(kept)
+    digests.digest(gone)
+    digests.save()
+    gone.unlink()
+    digests = _digests(store, tmp_path)
+    assert digests.digest(gone) is None
+    assert digests.digest(kept) == cache_module.content_hash(b"a\n")
+    digests.save()
+    table = store.get_stale(runkey.file_digests_slot(store, tmp_path), 0)
+    assert list(table) == [str(kept)]
+
+
+def test_a_warm_run_sees_an_edit_that_kept_size_and_mtime(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    args = ["check", str(kb), "--now", NOW, "--format", "concise", "--cache-dir", str(cache)]
+    _later(monkeypatch, 10)  # every file's digest is trusted from the next run on
+    before = invoke(*args)
+    page = kb / "content/docs/knowledge-base/risks/scheming.mdx"
+    text = page.read_text(encoding="utf-8")
+    stat = page.stat()
+    edited = text.replace("## ", "## TODO ", 1)
+    edited = edited.replace("\n\n", "\n", 5)  # the same length again
+    assert len(edited.encode("utf-8")) == len(text.encode("utf-8"))
+    page.write_text(edited, encoding="utf-8")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = invoke(*args)
+    assert after != before
+    assert after == invoke(*args[:-2], "--no-cache")
+    assert "placeholder-text" in after and "scheming.mdx" in after
