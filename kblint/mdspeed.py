@@ -203,7 +203,8 @@ def plain_link_destinations(md: MarkdownIt) -> None:
     library = md.helpers
     parse_destination = getattr(library, "parseLinkDestination", None)
     unescape = getattr(importlib.import_module("markdown_it.common.utils"), "unescapeAll", None)
-    if parse_destination is None or unescape is None:
+    names = getattr(library, "__dict__", None)
+    if parse_destination is None or unescape is None or names is None:
         return
 
     def parse(string: str, pos: int, maximum: int) -> Any:
@@ -217,7 +218,7 @@ def plain_link_destinations(md: MarkdownIt) -> None:
         # library stops there too, with entities decoded (there is no escape to undo)
         return _Destination(end, unescape(string[pos:end]))
 
-    helpers = {name: value for name, value in vars(library).items() if not name.startswith("_")}
+    helpers = {name: value for name, value in names.items() if not name.startswith("_")}
     helpers["parseLinkDestination"] = parse
     setattr(md, "helpers", types.SimpleNamespace(**helpers))  # noqa: B010 - mypy: a module
 

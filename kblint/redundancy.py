@@ -728,6 +728,8 @@ class _Group:
         )
         self.size = (len(order) + 7) // 8
         self.buckets = self._buckets()
+        #: where the last row scored in this process started its search (`_Row._start`)
+        self.last_start = _COUNTS_FROM
 
     def _buckets(self) -> list[_Bucket]:
         count = len(self.member)
@@ -845,17 +847,49 @@ class _Row:
             level -= 1  # every page scoring `level` or more is known now
 
     def _start(self) -> int:
-        """The highest score level that still leaves five candidates (binary search)."""
+        """The highest score level that still leaves five candidates.
+
+        Counts only fall as the level rises, so every search finds the same level. This one
+        first brackets it by galloping from the level the previous row of this process started
+        at (rows come in order of word-set size, and neighbours start at close levels), then
+        bisects the bracket: fewer levels counted than bisecting 10-100 (each level counts every
+        bucket's candidates).
+        """
         if self.count(_COUNTS_FROM) <= _SCORE_ALL:
             return _COUNTS_FROM
-        low, high = _COUNTS_FROM, 100
-        while low < high:
+        guess = min(max(self.group.last_start, _COUNTS_FROM), 100)
+        if self.count(guess) >= TOP_PAGES:
+            low, high = self._gallop_up(guess)
+        else:
+            low, high = self._gallop_down(guess)
+        while low < high:  # count(low) >= TOP_PAGES, and no level above `high` has as many
             middle = (low + high + 1) // 2
             if self.count(middle) >= TOP_PAGES:
                 low = middle
             else:
                 high = middle - 1
+        self.group.last_start = low
         return low
+
+    def _gallop_up(self, low: int) -> tuple[int, int]:
+        """A bracket of the start level above `low`, which has five candidates."""
+        step = 1
+        while low < 100:
+            probe = min(low + step, 100)
+            if self.count(probe) < TOP_PAGES:
+                return low, probe - 1
+            low, step = probe, 2 * step
+        return low, low
+
+    def _gallop_down(self, high: int) -> tuple[int, int]:
+        """A bracket of the start level below `high`, which has fewer than five candidates
+        (the bottom level has more: see `_start`)."""
+        step = 1
+        while True:
+            probe = max(high - step, _COUNTS_FROM)
+            if probe == _COUNTS_FROM or self.count(probe) >= TOP_PAGES:
+                return probe, high - 1
+            high, step = probe, 2 * step
 
     def _first_at(self, level: int, places: int) -> list[int]:
         """The members (walk order) of the first `places` pages scoring exactly `level`, in

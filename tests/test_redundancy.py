@@ -738,3 +738,34 @@ def test_tokens_are_listed_only_in_large_groups() -> None:
     assert not small.listed
     assert large.bitmaps == [0]
     assert list(large.listed) == pages
+
+
+def _bisected_start(row: redundancy._Row) -> int:
+    """The start level as plain bisection of 10-100 finds it."""
+    if row.count(redundancy._COUNTS_FROM) <= redundancy._SCORE_ALL:
+        return redundancy._COUNTS_FROM
+    low, high = redundancy._COUNTS_FROM, 100
+    while low < high:
+        middle = (low + high + 1) // 2
+        if row.count(middle) >= redundancy.TOP_PAGES:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_galloping_start_finds_the_bisected_level_from_any_previous_row(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(redundancy, "_SCORE_ALL", 0)  # every row searches (small test KBs)
+    kb = synthetic_kb(seed)
+    group = redundancy._Group([fp for _, fp in kb if fp.eligible])
+    starts = set()
+    for bit in range(len(group.member)):
+        expected = _bisected_start(redundancy._Row(group, bit))
+        starts.add(expected)
+        for hint in (10, 11, expected - 1, expected, expected + 1, 37, 99, 100):
+            group.last_start = hint
+            assert redundancy._Row(group, bit)._start() == expected, (bit, hint)
+    assert len(starts) > 3  # rows start at many levels: a meaningful test
