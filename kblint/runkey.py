@@ -86,8 +86,9 @@ def _now_ns() -> int:
 class FileDigests:
     """Each article's content hash, with the stat it had and when it was hashed, so that a
     run on an unchanged KB stats its files instead of reading and hashing them (20,000 articles,
-    421 MB: 0.9 s of a 4.3 s one-file pre-commit run). A file whose size, mtime, ctime, inode or
-    device differ, or that changed too shortly before it was hashed (`RACY_NS`), is read again.
+    421 MB: planning a one-file pre-commit run took 0.98 s, now 0.53). A file whose size, mtime,
+    ctime, inode or device differ, or that changed too shortly before it was hashed (`RACY_NS`),
+    is read again.
 
     One cache entry per KB, rewritten when anything in it changed; files that are gone drop
     out. A damaged or foreign entry reads as empty: every file is hashed, as without it.
