@@ -172,7 +172,7 @@ def parse(masked: str, index: LineIndex, mdx: bool, source: str) -> MarkdownLaye
             _add_footnote(layer, token)
         elif kind == "footnote_reference_close":
             footnote_depth -= 1
-        elif kind == "inline" and token.map:
+        elif kind == "inline" and token.map and token.children:  # only those with a `[`
             layer.links.extend(mapper.links(token, footnote_depth > 0))
         elif kind == "heading_open" and token.map:
             _add_heading(layer, token, tokens[position + 1])
