@@ -92,6 +92,11 @@ class FileDigests:
 
     One cache entry per KB, rewritten when anything in it changed; files that are gone drop
     out. A damaged or foreign entry reads as empty: every file is hashed, as without it.
+
+    The ctime is what catches a rewrite that keeps the size and puts the old mtime back (as
+    `cp -p` does): on POSIX systems every change moves it and no tool can set it. On Windows
+    `st_ctime` is the creation time, so such a rewrite there goes unseen until the file
+    changes again (`--no-cache`, or deleting `.kblint_cache/`, starts afresh).
     """
 
     def __init__(self, cache: cache_module.Cache, kb_root: Path) -> None:
