@@ -295,7 +295,8 @@ class _Postings:
     """The pages (bit positions) of each token of an index, tokens numbered 0, 1, 2, ...
 
     A token of more than `SPARSE_MAX` pages is a bitmap over the pages; one of fewer pages is a
-    run of bit positions in one flat array. Flat arrays rather than a dict of tuples and a list
+    run of bit positions in one flat array (in groups of `LISTED_FROM_PAGES` pages or more;
+    below, every shared token is a bitmap). Flat arrays rather than a dict of tuples and a list
     of ints per page: at 20,000 pages those took ~430 MB for the shared shingles alone (~1
     million tokens, ~5 million page-token pairs), the arrays ~40 MB; and a forked process reading
     them writes no reference counts, so it copies none of their memory pages.
