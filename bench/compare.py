@@ -45,9 +45,9 @@ def timed(command: list[str], source: Path, cwd: Path) -> tuple[float, float]:
 
 
 def worktree(revision: str, folder: Path) -> Path:
-    """A checkout of `revision`, byte-compiled as an installed wheel would be (under
+    """A checkout of `revision` in `folder`, byte-compiled as an installed wheel would be (under
     PYTHONDONTWRITEBYTECODE=1 every run would otherwise compile every module)."""
-    path = folder / revision.replace("/", "_")
+    path = folder / "kblint-checkout"
     subprocess.run(
         ["git", "-C", str(REPOSITORY), "worktree", "add", "--detach", str(path), revision],
         check=True,
@@ -92,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     kb = work.resolve() / f"kb-{args.articles}"
     prepare_kb(kb, args.articles, seed=0)
     trees = Path(tempfile.mkdtemp(prefix="kb-compare-trees-"))
-    sources = {"base": worktree(args.base, trees), "head": worktree(args.head, trees)}
+    sources = {
+        name: worktree(rev, trees / name)
+        for name, rev in (("base", args.base), ("head", args.head))
+    }
     runs: dict[tuple[str, str], list[tuple[float, float]]] = {}
     try:
         for number in range(args.rounds):
