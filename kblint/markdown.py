@@ -172,7 +172,9 @@ def parse(masked: str, index: LineIndex, mdx: bool, source: str) -> MarkdownLaye
             _add_footnote(layer, token)
         elif kind == "footnote_reference_close":
             footnote_depth -= 1
-        elif kind == "inline" and token.map and token.children:  # only those with a `[`
+        elif kind == "inline" and token.map and token.children:
+            # only content with a `[` was parsed: the rest holds no link, and nothing a later
+            # table cell on the same line could be taken for
             layer.links.extend(mapper.links(token, footnote_depth > 0))
         elif kind == "heading_open" and token.map:
             _add_heading(layer, token, tokens[position + 1])
@@ -244,10 +246,9 @@ class _InlineMapper:
         self.cursor: dict[int, int] = {}
 
     def links(self, token: Token, in_footnote: bool) -> Iterator[Link]:
-        if not token.children:
-            return  # no `[`, not parsed: no link, and nothing a later cell could be taken for
+        """The links and images of an inline token whose content was parsed (it has a `[`)."""
         lines = self._line_offsets(token)
-        for child in _walk(token.children):
+        for child in _walk(token.children or []):
             span = (child.meta or {}).get("span")
             if span is None or child.type not in ("link_open", "image"):
                 continue

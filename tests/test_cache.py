@@ -481,6 +481,14 @@ def _digests(store: cache_module.Cache, root: Path) -> runkey.FileDigests:
     return runkey.FileDigests(store, root)
 
 
+def _hashed(store: cache_module.Cache, root: Path, *pages: Path) -> list[str | None]:
+    """The pages' digests as one run takes them: read the table, hash, save the table."""
+    digests = _digests(store, root)
+    found = [digests.digest(page) for page in pages]
+    digests.save()
+    return found
+
+
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files read with `Path.read_bytes` from now on."""
@@ -508,10 +516,8 @@ def test_an_unchanged_file_is_hashed_once(
     page.write_bytes(b"# Title\n\nSome text.\n")
     store = cache_module.Cache(tmp_path / "cache")
     _later(monkeypatch, 10)
-    first = _digests(store, tmp_path)
-    digest = first.digest(page)
+    [digest] = _hashed(store, tmp_path, page)
     assert digest == cache_module.content_hash(b"# Title\n\nSome text.\n")
-    first.save()
     assert _digests(store, tmp_path).digest(page) == digest
     assert reads == ["page.mdx"]
 
@@ -525,15 +531,11 @@ def test_a_file_changed_just_before_it_was_hashed_is_read_again(
     page.write_bytes(b"text\n")
     store = cache_module.Cache(tmp_path / "cache")
     for _ in range(2):
-        digests = _digests(store, tmp_path)
-        digests.digest(page)
-        digests.save()
+        _hashed(store, tmp_path, page)
     assert reads == ["page.mdx", "page.mdx"]
     _later(monkeypatch, 10)
     for _ in range(2):  # hashed once more, now long after the write; then trusted
-        digests = _digests(store, tmp_path)
-        digests.digest(page)
-        digests.save()
+        _hashed(store, tmp_path, page)
     assert reads == ["page.mdx"] * 3
 
 
@@ -545,9 +547,7 @@ def test_a_file_rewritten_with_its_old_size_and_mtime_is_hashed_again(
     before = page.stat()
     store = cache_module.Cache(tmp_path / "cache")
     _later(monkeypatch, 10)
-    digests = _digests(store, tmp_path)
-    digests.digest(page)
-    digests.save()
+    _hashed(store, tmp_path, page)
     page.write_bytes(b"The lab had 900 staff.\n")  # same size
     os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or a tool might
     assert page.stat().st_mtime_ns == before.st_mtime_ns
@@ -569,15 +569,9 @@ def test_files_that_are_gone_leave_the_digest_table(tmp_path: Path) -> None:
     kept.write_bytes(b"a\n")
     gone.write_bytes(b"b\n")
     store = cache_module.Cache(tmp_path / "cache")
-    digests = _digests(store, tmp_path)
-    digests.digest(kept)
-    digests.digest(gone)
-    digests.save()
+    _hashed(store, tmp_path, kept, gone)
     gone.unlink()
-    digests = _digests(store, tmp_path)
-    assert digests.digest(gone) is None
-    assert digests.digest(kept) == cache_module.content_hash(b"a\n")
-    digests.save()
+    assert _hashed(store, tmp_path, gone, kept) == [None, cache_module.content_hash(b"a\n")]
     table = store.get_stale(runkey.file_digests_slot(store, tmp_path), 0)
     assert list(table) == [str(kept)]
 
