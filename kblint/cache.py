@@ -19,8 +19,9 @@ format (`v1/`) kept a file per entry; but creating a file cost 0.5-1 ms of kerne
 articles ~0.6 s slower than the same run without a cache, while a transaction of a hundred
 entries costs a few milliseconds.
 SQLite's locking lets two kblint processes share the cache: a writer holds the lock only for
-one short transaction, a reader never waits. A database SQLite reports as damaged is deleted
-and started afresh; one that cannot be opened at all (a read-only KB) costs speed only.
+one short transaction, a reader never waits. Nothing is synced to disk (see `_open`): a
+database SQLite reports as damaged, which only a crash of the whole system could leave, is
+deleted and started afresh; one that cannot be opened at all (a read-only KB) costs speed only.
 """
 
 from __future__ import annotations
@@ -267,9 +268,14 @@ class Cache:
         try:
             if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
                 db.executescript(_SCHEMA)
-            # with the log, a crash can lose the last commits but never corrupts the database;
-            # a cache is better off without an fsync per commit (FULL, the default)
-            db.execute("PRAGMA synchronous = NORMAL")
+            # No fsync at all. With the log, a crash of kblint loses nothing that was committed;
+            # only a crash of the whole system can leave the file damaged, and a cache can take
+            # that: SQLite's damage reports reset it (`_reset_after`), an entry that does not
+            # match its checksum is a miss, and a stale row of a key is still that key's entry
+            # (keys name their inputs; a slot's inputs are checked). NORMAL synced at every
+            # checkpoint: closing the database after a cold run of 700 articles took 0.035-0.045
+            # s, now 0.011 s; a 20,000-article run's writes 3.8 s, now 2.3 s (one run each).
+            db.execute("PRAGMA synchronous = OFF")
         except sqlite3.Error:
             db.close()
             raise
