@@ -69,12 +69,18 @@ class FileResult:
     digest: str | None = None  # what the file held when it was analysed (content_hash)
 
 
-def load(path: Path, rel_path: str, text: str | None = None, data: bytes | None = None) -> Article:
+def load(
+    path: Path,
+    rel_path: str,
+    text: str | None = None,
+    data: bytes | None = None,
+    math: bool = True,
+) -> Article:
     """The article from disk (or its bytes, already read), or from `text` (an editor's unsaved
-    buffer, a file at a git ref)."""
+    buffer, a file at a git ref); `math` is the configuration's."""
     if text is None:
-        return read_article(path, rel_path, data)
-    return parse_text(path, rel_path, normalise(text))
+        return read_article(path, rel_path, data, math)
+    return parse_text(path, rel_path, normalise(text), math)
 
 
 def analyse(
@@ -86,7 +92,7 @@ def analyse(
     data: bytes | None = None,
 ) -> FileResult:
     """Parse once; always summarise; build the record and run file rules only when linted."""
-    article = load(path, rel_path, text, data)
+    article = load(path, rel_path, text, data, context.config.math)
     rules = context.rules_for(rel_path)
     problems = builtin_findings(rel_path, (_position(article, p) for p in article.problems), rules)
     if not article.readable:
@@ -113,7 +119,7 @@ def page_record(article: Article, identity: PageIdentity, context: RunContext) -
 
 def record_of_text(path: Path, rel_path: str, text: str, context: RunContext) -> PageRecord | None:
     """The page record of another version of a file (for the regression gate)."""
-    article = load(path, rel_path, text)
+    article = load(path, rel_path, text, math=context.config.math)
     if not article.readable:
         return None
     return page_record(article, PageIdentity.from_rel_path(rel_path), context)

@@ -94,14 +94,14 @@ def normalise(text: str) -> str:
     return text
 
 
-def parse_text(path: Path, rel_path: str, text: str) -> Article:
-    """Parse normalised text (see :func:`decode`)."""
+def parse_text(path: Path, rel_path: str, text: str, math: bool = True) -> Article:
+    """Parse normalised text (see :func:`decode`); `math`: the site renders `$…$` as math."""
     block, problems = frontmatter.split(text)
     body_start = block.body_start if block else 0
     # Markdown must not see the frontmatter; blank it so line numbers stay file line numbers.
     work = text if block is None else _blank_lines(text, body_start)
     is_mdx = path.suffix.lower() == ".mdx"
-    layer = mdx.scan(work, body_start, is_mdx)
+    layer = mdx.scan(work, body_start, is_mdx, math)
     masked = mdx.mask(work, layer)
     index = LineIndex(text)
     md_layer = markdown.parse(masked, index, is_mdx, work)
@@ -122,7 +122,9 @@ def parse_text(path: Path, rel_path: str, text: str) -> Article:
     )
 
 
-def read_article(path: Path, rel_path: str, data: bytes | None = None) -> Article:
+def read_article(
+    path: Path, rel_path: str, data: bytes | None = None, math: bool = True
+) -> Article:
     """Read (unless the bytes are given) and parse a file; an unreadable file becomes an
     Article with one problem."""
     raw = b""
@@ -134,7 +136,7 @@ def read_article(path: Path, rel_path: str, data: bytes | None = None) -> Articl
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return unreadable(path, rel_path, f"cannot read file: {reason}")
-    article = parse_text(path, rel_path, text)
+    article = parse_text(path, rel_path, text, math)
     article.had_bom, article.crlf = had_bom, crlf
     article.digest = content_hash(raw)
     return article

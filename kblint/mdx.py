@@ -13,7 +13,9 @@ literals (``${…}`` nesting included) inside tags and expressions.
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from kblint.model import Problem
@@ -34,6 +36,9 @@ _ESM_START = re.compile(r"(?:import|export) ")
 _ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _SPECIAL_MDX = re.compile(r"[\\`<{\n]")
 _SPECIAL_MD = re.compile(r"[\\`<\n]")
+_SPECIAL_MDX_MATH = re.compile(r"[\\`<{$\n]")
+_SPECIAL_MD_MATH = re.compile(r"[\\`<$\n]")
+_DOLLARS = re.compile(r"\$+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BLANK_TO_LINE_END = re.compile(r"[^\S\n]*(?:\n|\Z)")  # white space up to a line end
 _BLANK_TO_BREAK = re.compile(r"[^\S\n]*\n")  # ... up to a line break
@@ -109,6 +114,8 @@ class MdxLayer:
     esm: list[Span] = field(default_factory=list)
     fences: list[CodeBlock] = field(default_factory=list)
     inline_code: list[Span] = field(default_factory=list)
+    #: formulas (`$…$`, `$$…$$`, `$$` blocks) where the site renders math (config `math`)
+    math: list[Span] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -119,10 +126,14 @@ class _Unterminated(Exception):
 class MdxScanner:
     """Scans one article body. Use :func:`scan`."""
 
-    def __init__(self, text: str, start: int, mdx: bool) -> None:
+    def __init__(self, text: str, start: int, mdx: bool, math: bool = True) -> None:
         self.text = text
         self.start = start
         self.mdx = mdx
+        self.math = math
+        #: where the formula the scan is in ends (-1: in none). Inside one, remark-math has the
+        #: text, not MDX: a tag or `{` there is not a syntax error (see `_dollars`)
+        self.math_end = -1
         self.layer = MdxLayer()
         self.open_stack: list[int] = []
         # After a construct runs to the end of the file, trying again at every later `{` or `<`
@@ -144,7 +155,10 @@ class MdxScanner:
 
     def run(self) -> MdxLayer:
         text, pos, n = self.text, self.start, len(self.text)
-        special = _SPECIAL_MDX if self.mdx else _SPECIAL_MD
+        if self.math:
+            special = _SPECIAL_MDX_MATH if self.mdx else _SPECIAL_MD_MATH
+        else:
+            special = _SPECIAL_MDX if self.mdx else _SPECIAL_MD
         pos = self._line_start(pos)
         while pos < n:
             match = special.search(text, pos)
@@ -162,6 +176,8 @@ class MdxScanner:
                 pos = self._inline_code(pos)
             elif char == "<":
                 pos = self._angle(pos)
+            elif char == "$":
+                pos = self._dollars(pos)
             else:
                 pos = self._prose_expression(pos)
         self._close_unclosed()
@@ -285,6 +301,8 @@ class MdxScanner:
     def _prose_expression(self, pos: int) -> int:
         if not self.expressions_enabled:
             return pos + 1
+        if pos < self.math_end:
+            return self._expression_in_math(pos)
         try:
             end = self._skip_braces(pos)
         except _Unterminated:
@@ -298,6 +316,58 @@ class MdxScanner:
             self.layer.comments.append(Span(pos, end))
         else:
             self.layer.expressions.append(Span(pos, end))
+        return end
+
+    # -- math (config `math`) ---------------------------------------------------------------
+
+    def _dollars(self, pos: int) -> int:
+        """A run of `$`. Where it opens a formula as remark-math reads one, note the formula's
+        extent. The scan goes on inside: the tags and expressions there are recorded as
+        elsewhere (the page record counts them as the reference system did, which knew no
+        math); only their syntax errors are not MDX's (remark-math takes the text first), so
+        none is reported inside a formula."""
+        run = _DOLLARS.match(self.text, pos)
+        assert run is not None  # called at a `$`
+        run_end = run.end()
+        if run_end <= self.math_end:
+            return run_end  # the formula's own closing run
+        end = self._display_math_end(pos, run_end) or self._inline_math_end(pos, run_end)
+        if end is not None:
+            self.layer.math.append(Span(pos, end))
+            self.math_end = end
+        return run_end
+
+    def _display_math_end(self, pos: int, run_end: int) -> int | None:
+        """A `$$` line opens a block up to a line of as many `$` or more (none: no block)."""
+        text = self.text
+        line_start = text.rfind("\n", 0, pos) + 1
+        if run_end - pos < 2 or text[line_start:pos].strip(" \t"):
+            return None
+        line_end = text.find("\n", run_end)
+        line_end = len(text) if line_end == -1 else line_end
+        if "$" in text[run_end:line_end]:
+            return None  # `$$x$$` on one line is inline math
+        closing = _closing_math_fence(run_end - pos).search(text, line_end)
+        return None if closing is None else closing.end(1)
+
+    def _inline_math_end(self, pos: int, run_end: int) -> int | None:
+        """Inline math ends at the next run of exactly as many `$`, within the paragraph."""
+        size = run_end - pos
+        for run in _DOLLARS.finditer(self.text, run_end, self._next_blank_line(run_end)):
+            if run.end() - run.start() == size:
+                return run.end()
+        return None
+
+    def _expression_in_math(self, pos: int) -> int:
+        """A `{` inside a formula: an expression only if it closes inside the formula (so the
+        record sees what it saw before math was known); never a problem."""
+        try:
+            end = self._skip_braces(pos)
+        except _Unterminated:
+            return pos + 1
+        if end > self.math_end:
+            return pos + 1
+        self.layer.expressions.append(Span(pos, end))
         return end
 
     def _angle(self, pos: int) -> int:
@@ -323,6 +393,8 @@ class MdxScanner:
         return pos + 1
 
     def _opening_tag(self, pos: int) -> int:
+        if pos < self.math_end:
+            return self._tag_in_math(pos)
         try:
             element, end = self._parse_opening_tag(pos)
         except _Unterminated:
@@ -340,6 +412,19 @@ class MdxScanner:
             self.open_stack.append(len(self.layer.elements) - 1)
         return end
 
+    def _tag_in_math(self, pos: int) -> int:
+        """`<` inside a formula (`$a<b$`): a tag only if a whole one fits in the formula."""
+        try:
+            element, end = self._parse_opening_tag(pos)
+        except (_Unterminated, ValueError):
+            return pos + 1
+        if end > self.math_end:
+            return pos + 1
+        self.layer.elements.append(element)
+        if not element.self_closing:
+            self.open_stack.append(len(self.layer.elements) - 1)
+        return end
+
     def _closing_tag(self, pos: int) -> int:
         match = _CLOSING_TAG.match(self.text, pos)
         if match is None:
@@ -347,7 +432,7 @@ class MdxScanner:
         name = match.group(1) or ""
         names = [self.layer.elements[i].name for i in self.open_stack]
         if name not in names:
-            if self._strict_about(name):
+            if self._strict_about(name) and pos >= self.math_end:
                 self.layer.problems.append(
                     Problem("mdx-syntax", pos, f"closing tag </{name}> has no matching opening tag")
                 )
@@ -369,7 +454,7 @@ class MdxScanner:
         return self.mdx or name[:1].isupper()
 
     def _report_unclosed(self, element: JsxElement) -> None:
-        if not self._strict_about(element.name):
+        if not self._strict_about(element.name) or self._in_formula(element.start):
             return
         label = element.name or "fragment"
         self.layer.problems.append(
@@ -382,6 +467,12 @@ class MdxScanner:
             self._report_unclosed(element)
             element.close_start = element.end = len(self.text)
         self.open_stack.clear()
+
+    def _in_formula(self, pos: int) -> bool:
+        """Whether `pos` lies in a formula found so far (they are found in order, apart)."""
+        formulas = self.layer.math
+        index = bisect_right(formulas, pos, key=lambda span: span.start) - 1
+        return index >= 0 and pos < formulas[index].end
 
     # -- tag internals ----------------------------------------------------------------------
 
@@ -526,9 +617,16 @@ def _blank_before(text: str, pos: int) -> bool:
     return True
 
 
-def scan(text: str, body_start: int, mdx: bool) -> MdxLayer:
-    """Scan `text` from `body_start` (the first offset after the frontmatter)."""
-    return MdxScanner(text, body_start, mdx).run()
+def scan(text: str, body_start: int, mdx: bool, math: bool = True) -> MdxLayer:
+    """Scan `text` from `body_start` (the first offset after the frontmatter); `math`: the site
+    renders `$…$` as math (config `math`)."""
+    return MdxScanner(text, body_start, mdx, math).run()
+
+
+@functools.cache
+def _closing_math_fence(size: int) -> re.Pattern[str]:
+    """A line of at least `size` `$` (and white space): what closes a `$$` block (group 1)."""
+    return re.compile(rf"^[ \t]*(\${{{size},}})[ \t]*$", re.MULTILINE)
 
 
 def mask(text: str, layer: MdxLayer) -> str:

@@ -21,10 +21,13 @@ EXAMPLE_KB = REPO / "examples" / "kb"
 NOW = datetime(2026, 3, 14, tzinfo=UTC)
 
 
-def article_from_text(text: str, rel_path: str = "knowledge-base/risks/example.mdx") -> Article:
-    """Parse article text given as a Python string (LF, CRLF and a BOM are normalised)."""
+def article_from_text(
+    text: str, rel_path: str = "knowledge-base/risks/example.mdx", math: bool = True
+) -> Article:
+    """Parse article text given as a Python string (LF, CRLF and a BOM are normalised); `math`
+    as the configuration's (on by default)."""
     normalised, _, _ = decode(text.encode("utf-8"))
-    return parse_text(Path(rel_path), rel_path, normalised)
+    return parse_text(Path(rel_path), rel_path, normalised, math)
 
 
 def record_from_text(

@@ -3,6 +3,7 @@ component resolution, ESM blocks and the expression heuristic."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from types import SimpleNamespace
 
 import pytest
@@ -26,7 +27,7 @@ MDX = "knowledge-base/responses/compute-thresholds.mdx"
 def run(text: str, config: Config | None = None, rel_path: str = MDX) -> list[tuple[Hit, int, int]]:
     """Hits with their 1-based line and column."""
     config = config or Config()
-    article = article_from_text(text, rel_path)
+    article = article_from_text(text, rel_path, config.math)
     record = build(article, PageIdentity.from_rel_path(rel_path), config, NOW)
     found = []
     for hit in mdx_syntax(FileContext(article, record, config, Registries()), {}):
@@ -265,6 +266,114 @@ def test_unparsable_expression_message_and_position() -> None:
         "`{see below}` is not a JavaScript expression: MDX evaluates `{…}` in prose as code, so "
         "the page does not build; write `\\{see below}` to show the braces, or drop them"
     )
+
+
+# A formula with braces and `<` as real articles write them; `{see below}` at the end is the one
+# real error: with math on only it is reported, with math off every line's `{`/`<` is.
+FORMULAS = HEAD + (
+    "Let $M \\in \\mathbb{R}^{n \\times n}$ be the weight matrix.\n"  # line 6
+    "\n"
+    "$$\n"
+    "I = \\int_0^{2\\pi} \\sin(x)\\,dx\n"  # line 9
+    "$$\n"
+    "\n"
+    "The bound holds where $a<b$ and $x_{i}$ stays small.\n"  # line 12
+    "\n"
+    "  $$\n"
+    "  \\frac{1}{2} < x \\quad \\text{for all } x\n"  # line 15
+    "  $$\n"
+    "\n"
+    "Thresholds are revisited yearly {see below}.\n"  # line 18
+)
+
+
+def parser_problems(text: str, math: bool) -> list[tuple[str, int, int, str]]:
+    """The scanner's own problems (they reach rule mdx-syntax by name, not through the check)."""
+    article = article_from_text(text, MDX, math)
+    return [
+        (p.rule, article.position(p.offset).line, article.position(p.offset).column, p.message)
+        for p in article.problems
+    ]
+
+
+def test_braces_and_tags_inside_formulas_are_tex_not_mdx() -> None:
+    assert where(FORMULAS) == [(18, 33)]
+    assert parser_problems(FORMULAS, math=True) == []
+
+
+def test_with_math_off_the_same_braces_and_tags_are_mdx_errors() -> None:
+    assert where(FORMULAS, Config(math=False)) == [(6, 23), (9, 12), (15, 30), (18, 33)]
+    assert parser_problems(FORMULAS, math=False) == [
+        # `$`, `and`, `$x_` read as attribute names until TeX's backslash stops the tag
+        ("mdx-syntax", 12, 25, "unexpected '\\\\' in tag <b>")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "without_math"),
+    [
+        ("Compare $a <b> c$ here.", ("mdx-unclosed", 6, 12, "<b> is never closed")),
+        ("Compare $a </b> c$ here.", ("mdx-syntax", 6, 12, "closing tag </b> has no matching opening tag")),
+        ("Compare $f = {x$ here.", ("mdx-unclosed", 6, 14, "expression `{` is never closed with `}`")),
+    ],
+)  # fmt: skip
+def test_a_broken_tag_or_brace_inside_a_formula_is_no_error_with_math_on(
+    body: str, without_math: tuple[str, int, int, str]
+) -> None:
+    text = HEAD + body + "\n"
+    assert parser_problems(text, math=True) == []
+    assert parser_problems(text, math=False) == [without_math]
+
+
+@given(st.lists(st.sampled_from(["$", "$$", "\\$", "{x}", "<b>", "a", " ", "\n", "\n\n", "`"]),
+                max_size=30).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_formulas_are_ordered_apart_and_bounded_by_dollars(body: str) -> None:
+    text = HEAD + body
+    formulas = MdxScanner(text, len(HEAD), mdx=True).run().math
+    for span in formulas:
+        assert text[span.start] == "$" and text[span.end - 1] == "$"
+    assert all(a.end <= b.start for a, b in pairwise(formulas))
+
+
+@pytest.mark.parametrize(
+    ("body", "formulas"),
+    [
+        ("a $x$ b", ["$x$"]),
+        ("a $$x {y}$$ b", ["$$x {y}$$"]),
+        ("$$\nx\n\ny\n$$\nafter $", ["$$\nx\n\ny\n$$"]),  # a block may hold a blank line
+        ("$$ not closed\n\ntext", []),  # neither a block nor, past the blank line, inline
+        ("a $x\n\ny$ b", []),  # inline math stops at the paragraph's end
+        ("a \\$5 and $6$", ["$6$"]),  # an escaped `$` opens nothing
+        ("a $$x$ b$$", ["$$x$ b$$"]),  # closed by a run of the same length only
+        ("`$x$` and $y$", ["$y$"]),  # code comes first
+        ("$$x$$ y\n\n$$\nz\n$$", ["$$x$$", "$$\nz\n$$"]),  # `$$x$$` opens no block
+        ("a $$\n\nx\n$$", []),  # a block's `$$` starts its line
+        ("a $f {x$ y} b", ["$f {x$"]),
+    ],
+)
+def test_formulas_are_found_as_remark_math_reads_them(body: str, formulas: list[str]) -> None:
+    text = HEAD + body + "\n"
+    layer = MdxScanner(text, len(HEAD), mdx=True).run()
+    assert [text[span.start : span.end] for span in layer.math] == formulas
+    assert MdxScanner(text, len(HEAD), mdx=True, math=False).run().math == []
+
+
+def test_an_expression_or_tag_running_past_its_formula_is_text() -> None:
+    text = HEAD + "a $f {x$ y} and $g <b c$ d> e\n"
+    layer = MdxScanner(text, len(HEAD), mdx=True).run()
+    assert (layer.expressions, layer.elements, layer.problems) == ([], [], [])
+
+
+def test_tags_and_expressions_closed_inside_a_formula_are_recorded_as_without_math() -> None:
+    # the page record counts them as the reference system did, which knew no math
+    text = HEAD + 'Raised $5B from <EntityLink id="E1">Google</EntityLink> and {x} $2B.\n'
+    with_math = MdxScanner(text, len(HEAD), mdx=True).run()
+    without = MdxScanner(text, len(HEAD), mdx=True, math=False).run()
+    formula = '$5B from <EntityLink id="E1">Google</EntityLink> and {x} $'
+    assert [text[span.start : span.end] for span in with_math.math] == [formula]
+    assert with_math.elements == without.elements
+    assert with_math.expressions == without.expressions
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ compiler does not, in `.mdx` files only:
 
 - `<` right before a digit, `=` or `-` in prose (`<5%`): micromark's JSX tokenizer takes `<` as a
   tag and crashes because no tag name starts with that character (`< 5`, with a space, is text);
-- a `$` right before a digit when the site renders `$…$` as math (config `math`);
+- a `$` right before a digit when the site renders `$…$` as math (config `math`); with math on,
+  a tag or `{…}` inside a formula is TeX, not JSX, and never reported (`mdx.MdxScanner._dollars`);
 - a capitalised tag that is neither a configured component nor imported/exported in the file;
 - a non-blank line directly after an import/export: MDX reads an ESM block up to the next blank
   line as JavaScript; and a paragraph that begins with `import `/`export ` but is not a statement;
@@ -270,9 +271,12 @@ def _swallowed_line_hit(article: Article, line: str, line_start: int, esm_end: i
 
 def _expression_hits(article: Article) -> Iterator[Hit]:
     text = article.text
-    for span in article.mdx_layer.expressions:
+    layer = article.mdx_layer
+    # braces in a formula are TeX (`\mathbb{R}^{n \times n}`): remark-math has the text first
+    formulas = Intervals((span.start, span.end) for span in layer.math)
+    for span in layer.expressions:
         inner = text[span.start + 1 : span.end - 1]
-        if plausible_expression(inner):
+        if span.start in formulas or plausible_expression(inner):
             continue
         shown = _short(text[span.start : span.end])
         message = (
