@@ -88,8 +88,11 @@ def _tracked(rule: InlineRule) -> InlineRule:
         for token in state.tokens[first_token:]:
             if token.type not in ("link_open", "image"):
                 continue
-            bracket = start + 1 if token.type == "image" else start
-            label_end = state.md.helpers.parseLinkLabel(state, bracket, True)
+            image = token.type == "image"
+            # as the rule itself reads the label: an image's alt text may hold other brackets
+            # (`![LED[^1]](led.jpg)`), a link's label no nested link or footnote
+            bracket = start + 1 if image else start
+            label_end = state.md.helpers.parseLinkLabel(state, bracket, not image)
             token.meta = {**(token.meta or {}), "span": (start, state.pos, label_end)}
             break
         return matched

@@ -280,6 +280,14 @@ def test_diagrams_components_and_mermaid_fences_not_images() -> None:
     assert m["wordCount"] == 1  # "chart" (the image's text)
 
 
+def test_an_image_keeps_its_alt_text_when_it_holds_a_footnote_reference() -> None:
+    # §3.1 step 3 keeps a link's or an image's text; the alt text may hold brackets of its own
+    text = "![Cathode and Anode of an LED[^1]](img/led.jpg)\n\n[^1]: Source one.\n"
+    m = metrics(text)
+    assert m["wordCount"] == 9  # the 6 tokens of the alt text, then "[^1]:", "Source", "one."
+    assert m["footnoteCount"] == 1
+
+
 # --- §3.4 / §3.5 links ----------------------------------------------------------------------
 
 

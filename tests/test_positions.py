@@ -346,6 +346,8 @@ _LINKS = [
     ("[a](/x)", "a", "/x", False),
     ("[b c](https://e.org/p)", "b c", "https://e.org/p", False),
     ("![chart](/img.png)", "chart", "/img.png", True),
+    ("![LED[^n] wiring](/led.jpg)", "LED[^n] wiring", "/led.jpg", True),  # [^n] is defined
+    ("![a [b] c](/i.png)", "a [b] c", "/i.png", True),
     ("[r][ref]", "r", "/ref", False),
     ('[t](/y "title")', "t", "/y", False),
     ("[x\\|y](/z)", "x\\|y", "/z", False),
@@ -396,7 +398,7 @@ def test_every_link_is_found_with_its_label_and_span_in_the_file(
     ends at the `)` or `]` that closes it."""
     body = "\n\n".join(context.format(paragraph) for context, (paragraph, _) in blocks)
     esm = "import {R, EntityLink, Aside} from '@components/wiki';"
-    text = f"---\ntitle: T\n---\n{esm}\n\n{body}\n\n[ref]: /ref\n"
+    text = f"---\ntitle: T\n---\n{esm}\n\n{body}\n\n[ref]: /ref\n\n[^n]: A note.\n"
     article = article_from_text(text)
     found = article.md_layer.links
     assert [(link.text, link.target, link.image) for link in found] == [
