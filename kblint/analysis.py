@@ -182,7 +182,7 @@ def _similarity_words(article: Article) -> list[str]:
     removed = [(fence.start, fence.end) for fence in article.all_fences()]
     removed += import_lines(article)
     removed += [(c.start, c.end) for c in article.mdx_layer.comments]
-    tags = []
+    tags = [(tag.start, tag.end) for tag in article.mdx_layer.expression_tags]
     for element in article.mdx_layer.elements:
         tags.append((element.start, element.open_end))
         if not element.self_closing:

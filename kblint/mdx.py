@@ -116,6 +116,9 @@ class MdxLayer:
     inline_code: list[Span] = field(default_factory=list)
     #: formulas (`$…$`, `$$…$$`, `$$` blocks) where the site renders math (config `math`)
     math: list[Span] = field(default_factory=list)
+    #: JSX tags inside prose expressions (`{cond && <p className="x">Text</p>}`): not elements
+    #: of the page's structure, but tags that the word count removes (spec §3.1 step 4)
+    expression_tags: list[Span] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -316,7 +319,31 @@ class MdxScanner:
             self.layer.comments.append(Span(pos, end))
         else:
             self.layer.expressions.append(Span(pos, end))
+            if "<" in inner:
+                self._tags_in_expression(pos + 1, end - 1)
         return end
+
+    def _tags_in_expression(self, start: int, end: int) -> None:
+        """Note the whole JSX tags between `start` and `end` (inside an expression): opening
+        and self-closing ones as the scanner parses tags (attribute strings and `{…}` values may
+        hold `>`), closing ones and fragments. A `<` that starts no whole tag (`a < b`) stays."""
+        text, found = self.text, self.layer.expression_tags
+        pos = text.find("<", start, end)
+        while pos != -1:
+            tag_end = -1
+            if text.startswith("</", pos):
+                closing = _CLOSING_TAG.match(text, pos, end)
+                tag_end = closing.end() if closing else -1
+            elif pos + 1 < end and (text[pos + 1].isalpha() or text[pos + 1] == ">"):
+                try:
+                    tag_end = self._parse_opening_tag(pos)[1]
+                except (_Unterminated, ValueError):
+                    tag_end = -1
+            if 0 < tag_end <= end:
+                found.append(Span(pos, tag_end))
+                pos = text.find("<", tag_end, end)
+            else:
+                pos = text.find("<", pos + 1, end)
 
     # -- math (config `math`) ---------------------------------------------------------------
 

@@ -123,11 +123,13 @@ def import_lines(article: Article) -> list[tuple[int, int]]:
 def _non_prose_spans(article: Article, code: Intervals) -> Iterator[tuple[int, int]]:
     # Spec §2 blanks only lines starting with `import `: the other lines of a multi-line
     # import, `export` statements and prose `{…}` expressions are counted as the reference
-    # system counts them. Comments are not content (a deliberate deviation, §2).
+    # system counts them (its step 4 took the JSX tags inside an expression too, and their
+    # attributes with them). Comments are not content (a deliberate deviation, §2).
     layer = article.mdx_layer
     yield from code.spans
     yield from import_lines(article)
     yield from ((s.start, s.end) for s in layer.comments)
+    yield from ((s.start, s.end) for s in layer.expression_tags)  # step 4: any remaining tag
     for element in layer.elements:
         yield from _element_removal(element)
     for link in article.md_layer.links:

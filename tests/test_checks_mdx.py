@@ -377,6 +377,24 @@ def test_tags_and_expressions_closed_inside_a_formula_are_recorded_as_without_ma
 
 
 @pytest.mark.parametrize(
+    ("expression", "tags"),
+    [
+        ('{<p className="a > b">Hi</p>}', ['<p className="a > b">', "</p>"]),
+        ("{ok && <><Note /></>}", ["<>", "<Note />", "</>"]),
+        ("{a < b ? 1 : 2}", []),
+        ("{items.map(x => <li key={x}>{x}</li>)}", ["<li key={x}>", "</li>"]),
+        ('{"a <b c"}', []),  # a tag that never closes inside the expression is text
+        ("{/* <b>note</b> */}", []),  # a comment, not an expression
+    ],
+)
+def test_whole_tags_inside_an_expression_are_noted(expression: str, tags: list[str]) -> None:
+    text = HEAD + "Before " + expression + " after.\n"
+    layer = MdxScanner(text, len(HEAD), mdx=True).run()
+    assert [text[span.start : span.end] for span in layer.expression_tags] == tags
+    assert layer.elements == []  # they are not elements of the page
+
+
+@pytest.mark.parametrize(
     "source",
     [
         "",

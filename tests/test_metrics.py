@@ -280,6 +280,26 @@ def test_diagrams_components_and_mermaid_fences_not_images() -> None:
     assert m["wordCount"] == 1  # "chart" (the image's text)
 
 
+def test_jsx_tags_inside_an_expression_go_with_their_attributes_and_their_text_stays() -> None:
+    # §3.1 step 4 removes any remaining tag, also one inside a `{…}` block (the reference system
+    # saw no expressions); a `<` that starts no tag (`a < b`) is a token like any other
+    text = (
+        "<Example>\n"
+        "  {\n"
+        '    <div className="grid grid-cols-2">\n'
+        '      <p className="mb-2 text-sm">Light mode</p>\n'
+        '      <svg viewBox="0 0 24 24"><path d="M11 5H6a2 2 0 00-2 2" /></svg>\n'
+        "      <p children={`text in a prop > here`} />\n"
+        "    </div>\n"
+        "  }\n"
+        "</Example>\n\n"
+        'Some prose {a < b ? "x" : "y"} here.\n'
+    )
+    # `{`, Light, mode, `}` inside the container; then Some, prose, `{a`, `<`, b, ?, "x", :,
+    # `"y"}`, here.
+    assert words(text) == 14
+
+
 def test_an_image_keeps_its_alt_text_when_it_holds_a_footnote_reference() -> None:
     # §3.1 step 3 keeps a link's or an image's text; the alt text may hold brackets of its own
     text = "![Cathode and Anode of an LED[^1]](img/led.jpg)\n\n[^1]: Source one.\n"
