@@ -174,8 +174,9 @@ def test_unknown_component_message_with_text_suggestion() -> None:
     assert (line, column) == (6, 4)
     assert hit.message == (
         "`<Paul Christiano>` is not a known component: `Paul` is neither imported in this file "
-        "nor listed in `components.known`, so MDX cannot resolve it and the page does not build; "
-        "if it is text, write `&lt;Paul Christiano&gt;`"
+        "nor listed in `components.known`, so the page fails to render (unless the site's MDX "
+        "provider supplies it: then list it under `components.known`); if it is text, write "
+        "`&lt;Paul Christiano&gt;`"
     )
 
 

@@ -176,7 +176,8 @@ def _component_hits(article: Article, components: Components) -> Iterator[Hit]:
         shown = _short(tag) if "\n" not in tag else f"<{element.name} …>"
         message = (
             f"`{shown}` is not a known component: `{base}` is neither imported in this file nor "
-            "listed in `components.known`, so MDX cannot resolve it and the page does not build"
+            "listed in `components.known`, so the page fails to render (unless the site's MDX "
+            "provider supplies it: then list it under `components.known`)"
         )
         if all(attribute.value is None for attribute in element.attributes):
             message += f"; if it is text, write `{_escape_tag(shown)}`"
