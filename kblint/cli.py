@@ -24,7 +24,15 @@ from kblint.model import Severity, counted
 from kblint.report import console as console_report
 from kblint.report import jsontext, reporter
 from kblint.report.statistics import render_statistics
-from kblint.session import FixResult, Invocation, Outcome, configure, lint, write_baseline
+from kblint.session import (
+    FixResult,
+    Invocation,
+    Outcome,
+    configure,
+    empty_run_hint,
+    lint,
+    write_baseline,
+)
 from kblint.session import fix as session_fix
 from kblint.workspace import UsageError
 
@@ -261,6 +269,8 @@ def check(
             _console(outcome, no_color)
         else:
             _emit(_render(outcome, chosen, statistics), output)
+    if not outcome.report.articles and not changed_since and stdin_filename is None:
+        typer.echo(f"kblint: {empty_run_hint(outcome.workspace)}", err=True)
     if strict_baseline and outcome.stale:
         typer.echo(
             f"kblint: the baseline has {len(outcome.stale)} entries that no longer occur "

@@ -55,6 +55,23 @@ class Outcome:
     baselined: int = 0
 
 
+def empty_run_hint(workspace: Workspace) -> str:
+    """What a run that found no article at all tells the user (on stderr): where it looked,
+    and the files it passed over because they sit directly in the content root (spec §1: those
+    are articles only when configured)."""
+    root = workspace.content_root
+    message = f"no articles found below {display_path(root)}"
+    if workspace.config.include_root_files or not root.is_dir():
+        return message
+    passed_over = sorted(p.name for p in root.iterdir() if p.is_file() and is_article(p.name))
+    if passed_over:
+        shown = ", ".join(passed_over[:3]) + (", …" if len(passed_over) > 3 else "")
+        message += (
+            f"; files directly in it ({shown}) are articles only with `include_root_files: true`"
+        )
+    return message
+
+
 def parse_now(value: str | None) -> datetime:
     if value is None:
         return datetime.now(tz=UTC)

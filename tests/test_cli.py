@@ -52,6 +52,23 @@ def test_clean_kb_exits_0_with_summary(tmp_path: Path) -> None:
     assert "\x1b[" not in result.stdout  # no colour codes in a pipe
 
 
+def test_a_run_that_finds_no_article_says_where_it_looked_and_what_it_passed_over(
+    tmp_path: Path,
+) -> None:
+    make_kb(tmp_path, {"index.mdx": GOOD, "about.md": GOOD})
+    result = check(tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1].startswith("0 articles · 0 errors")
+    assert result.stderr == (
+        "kblint: no articles found below content/docs; files directly in it (about.md, "
+        "index.mdx) are articles only with `include_root_files: true`\n"
+    )
+    (tmp_path / "kblint.yaml").write_text("git_dates: false\ninclude_root_files: true\n")
+    with_them = check(tmp_path)
+    assert with_them.stdout.splitlines()[-1].startswith("2 articles · 0 errors")
+    assert with_them.stderr == ""
+
+
 def test_error_finding_exits_1_and_other_files_are_still_checked(tmp_path: Path) -> None:
     make_kb(
         tmp_path,
