@@ -124,7 +124,8 @@ def _non_prose_spans(article: Article, code: Intervals) -> Iterator[tuple[int, i
     # Spec §2 blanks only lines starting with `import `: the other lines of a multi-line
     # import, `export` statements and prose `{…}` expressions are counted as the reference
     # system counts them (its step 4 took the JSX tags inside an expression too, and their
-    # attributes with them). Comments are not content (a deliberate deviation, §2).
+    # attributes with them; step 2 is not applied there: a capitalised element's children
+    # stay). Comments are not content (a deliberate deviation, §2).
     layer = article.mdx_layer
     yield from code.spans
     yield from import_lines(article)
